@@ -1,0 +1,249 @@
+"""The intake form: one validation action with the behaviour every question shares.
+
+Each turn: an interruption (emergency, a question, "stop") is left to the rules; otherwise the
+message may skip the question, correct an earlier answer, answer the question asked (typed or a
+button), and volunteer other facts. The order of questions is `flow.required_slots`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions import flow
+from lapor_aman import extract
+
+# Intents the form never swallows: their rules answer them, then the form resumes.
+INTERRUPTING_INTENTS = frozenset(
+    {
+        "emergency",
+        "not_safe",
+        "stop",
+        "restart",
+        "use_english",
+        "use_indonesian",
+        "ask_cost",
+        "ask_confidential",
+        "ask_office",
+        "ask_service",
+        "ask_visum",
+        "ask_safe_house",
+        "ask_police_report",
+        "ask_next_steps",
+        "bot_challenge",
+        "request_info",
+        "out_of_scope",
+        "shared_media",
+        "goodbye",
+        "thank",
+    }
+)
+# Free-text questions take the words as the answer unless the message is clearly something else.
+FREE_TEXT_SLOTS = frozenset({"narrative", "code_word", "victim_disability"})
+FREE_TEXT_INTERRUPTIONS = frozenset({"emergency", "not_safe", "stop", "restart"})
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+class ValidateIntakeForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_intake_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        return flow.required_slots(tracker.current_slot_values())
+
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        updates = self.updates_for_message(dispatcher, tracker)
+        return [SlotSet(slot, value) for slot, value in updates.items()]
+
+    async def _extract_validation_events(  # type: ignore[override]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        # Values were parsed and checked while extracting; nothing to re-validate per slot.
+        return []
+
+    def updates_for_message(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        message = tracker.latest_message or {}
+        intent = (message.get("intent") or {}).get("name")
+        text = str(message.get("text") or "")
+        entities = list(message.get("entities") or [])
+        requested = tracker.get_slot("requested_slot")
+        slots = tracker.current_slot_values()
+        now = now_utc()
+
+        if intent in FREE_TEXT_INTERRUPTIONS:
+            return {}
+        if intent in INTERRUPTING_INTENTS and requested not in FREE_TEXT_SLOTS:
+            return {}
+        if text.startswith("/") and intent in INTERRUPTING_INTENTS:
+            return {}
+
+        updates: dict[str, Any] = {}
+        is_payload = text.startswith("/")
+
+        if requested and (intent == "skip" or (not is_payload and extract.is_skip(text))):
+            return self._skip(dispatcher, requested, slots)
+
+        corrected = None if is_payload else flow.correction(text, now)
+        if corrected and (intent == "correct" or requested not in FREE_TEXT_SLOTS):
+            dispatcher.utter_message(response="utter_corrected")
+            updates.update(corrected)
+            requested_answer = None
+        else:
+            requested_answer = self._answer(requested, text, entities, intent, slots, now)
+
+        if requested and requested_answer is not None:
+            updates.update(self._apply_answer(dispatcher, requested, requested_answer, slots, now))
+        elif requested == "place" and not corrected and not is_payload:
+            self._place_not_understood(dispatcher, text, now, updates)
+
+        if not is_payload and requested not in FREE_TEXT_SLOTS:
+            merged = {**slots, **updates}
+            for slot, value in flow.volunteered_facts(text, now, merged).items():
+                updates.setdefault(slot, value)
+
+        merged = {**slots, **updates}
+        mode = flow.child_mode(merged)
+        if mode != bool(slots.get("child_mode")):
+            updates["child_mode"] = mode
+        return updates
+
+    # --- pieces --------------------------------------------------------------------------
+
+    def _answer(
+        self,
+        requested: str | None,
+        text: str,
+        entities: list[dict[str, Any]],
+        intent: str | None,
+        slots: dict[str, Any],
+        now: datetime,
+    ) -> flow.Parsed | None:
+        if not requested:
+            return None
+        from_button = flow.answer_from_entities(requested, entities)
+        if from_button is not None:
+            return from_button
+        if requested == "place" and slots.get("place_candidates"):
+            chosen = self._chosen_candidate(text, entities, slots["place_candidates"])
+            if chosen is not None:
+                return flow.Parsed(
+                    chosen["label"], {"region": chosen["region"], "place_candidates": None}
+                )
+        if text.startswith("/"):
+            return self._answer_from_intent(requested, intent)
+        return flow.parse_answer(requested, text, now) or self._answer_from_intent(
+            requested, intent
+        )
+
+    @staticmethod
+    def _answer_from_intent(requested: str, intent: str | None) -> flow.Parsed | None:
+        # A yes/no button, or a yes/no the classifier recognised in words the parser missed.
+        yes_no_slots = {
+            "safe_to_talk",
+            "shared_device",
+            "consent_record",
+            "contact_allowed",
+            "perpetrator_lives_with_victim",
+            "ongoing",
+        }
+        if requested in yes_no_slots and intent in ("affirm", "deny"):
+            return flow.Parsed(intent == "affirm")
+        if requested == "confirmed" and intent == "affirm":
+            return flow.Parsed(True)
+        if requested == "victim_disability" and intent == "deny":
+            return flow.Parsed("none")
+        if requested == "consent_share" and intent in ("affirm", "deny"):
+            return flow.Parsed("as_needed" if intent == "affirm" else [])
+        return None
+
+    @staticmethod
+    def _chosen_candidate(
+        text: str, entities: list[dict[str, Any]], candidates: list[dict[str, Any]]
+    ) -> dict[str, Any] | None:
+        choice = next((e.get("value") for e in entities if e.get("entity") == "choice"), None)
+        lowered = text.strip().lower()
+        for index, candidate in enumerate(candidates, start=1):
+            label = region_label(candidate)
+            if choice is not None and str(choice) == str(index):
+                return {"label": label, "region": candidate}
+            if lowered in (str(index), label.lower()):
+                return {"label": label, "region": candidate}
+        return None
+
+    def _apply_answer(
+        self,
+        dispatcher: CollectingDispatcher,
+        requested: str,
+        answer: flow.Parsed,
+        slots: dict[str, Any],
+        now: datetime,
+    ) -> dict[str, Any]:
+        updates: dict[str, Any] = dict(answer.extra or {})
+        if answer.value is not None:
+            updates[requested] = answer.value
+        if requested == "consent_record" and answer.value is True:
+            updates["consent_given_at"] = now.isoformat()
+        if requested == "shared_device" and answer.value is True:
+            dispatcher.utter_message(response="utter_shared_device_advice")
+        if requested == "contact_allowed" and answer.value is False:
+            updates.update(
+                {
+                    "contact_channel": None,
+                    "contact_phone": None,
+                    "safe_times": None,
+                    "code_word": None,
+                }
+            )
+        return updates
+
+    @staticmethod
+    def _skip(
+        dispatcher: CollectingDispatcher, requested: str, slots: dict[str, Any]
+    ) -> dict[str, Any]:
+        if requested == "consent_record":
+            # No answer is no consent: nothing is recorded.
+            return {"consent_record": False}
+        if requested == "confirmed":
+            return {}
+        if requested == "contact_allowed":
+            return {"contact_allowed": False}
+        dispatcher.utter_message(response="utter_noted_skip")
+        updates: dict[str, Any] = {requested: flow.SKIPPED}
+        if requested == "place":
+            updates["place_candidates"] = None
+        return updates
+
+    @staticmethod
+    def _place_not_understood(
+        dispatcher: CollectingDispatcher, text: str, now: datetime, updates: dict[str, Any]
+    ) -> None:
+        parsed = flow.parse_answer("place", text, now)
+        if parsed is not None and parsed.value is None and parsed.extra:
+            # Ambiguous: keep the candidates; action_ask_place offers them as buttons.
+            updates.update(parsed.extra)
+            updates["place"] = None
+
+
+def region_label(region: dict[str, Any]) -> str:
+    city = (region.get("city") or {}).get("name")
+    province = (region.get("province") or {}).get("name")
+    return f"{city}, {province}" if city and province else str(city or province or "?")

@@ -1,0 +1,1 @@
+"""Emergency alerts raised mid-conversation, as staff see them."""

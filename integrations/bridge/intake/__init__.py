@@ -1,0 +1,1 @@
+"""Intake: what the action server hands to the bridge (tickets, alerts, anonymous counts)."""

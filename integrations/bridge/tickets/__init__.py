@@ -1,0 +1,1 @@
+"""The case managers' queue: list, read, acknowledge and move tickets."""

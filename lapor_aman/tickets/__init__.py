@@ -1,0 +1,1 @@
+"""Tickets: the complaint-form contract, references, status moves and ticket assembly."""

@@ -1,0 +1,168 @@
+"""scripts/nlu_report.py: from the files `rasa test nlu --out` writes to docs/nlu-report.md."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "nlu_report.py"
+
+
+@pytest.fixture(scope="module")
+def nlu_report() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("nlu_report", SCRIPT)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["nlu_report"] = module  # dataclasses resolve their module by name
+    spec.loader.exec_module(module)
+    return module
+
+
+def _scores(precision: float, recall: float, f1: float, support: int) -> dict[str, object]:
+    return {"precision": precision, "recall": recall, "f1-score": f1, "support": support}
+
+
+def _write_results(folder: Path, *, missed_emergency: bool, false_alarm: bool) -> None:
+    """A small but realistic `rasa test nlu --out` folder: 4 emergencies, 6 other messages."""
+    intent_report = {
+        "emergency": _scores(
+            0.75 if false_alarm else 1.0, 0.75 if missed_emergency else 1.0, 0.8, 4
+        ),
+        "report_violence": _scores(1.0, 0.8 if false_alarm else 1.0, 0.9, 5),
+        "greet": _scores(1.0, 1.0, 1.0, 1),
+        "nlu_fallback": _scores(0.0, 0.0, 0.0, 0),
+        "accuracy": 0.9,
+        "macro avg": _scores(0.7, 0.7, 0.7, 10),
+        "weighted avg": _scores(0.9, 0.9, 0.9, 10),
+    }
+    errors = []
+    if missed_emergency:
+        errors.append(
+            {
+                "text": "dia bawa pisau | sekarang",
+                "intent": "emergency",
+                "intent_prediction": {"name": "not_safe", "confidence": 0.61},
+            }
+        )
+    if false_alarm:
+        errors.append(
+            {
+                "text": "dulu dia pernah ngancam, sekarang sudah aman",
+                "intent": "report_violence",
+                "intent_prediction": {"name": "emergency", "confidence": 0.7},
+            }
+        )
+    entity_report = {
+        "age": _scores(1.0, 0.9, 0.95, 10),
+        "place": _scores(0.8, 0.8, 0.8, 5),
+        "no_entity": _scores(1.0, 1.0, 1.0, 100),
+        "micro avg": _scores(0.9, 0.9, 0.9, 15),
+        "macro avg": _scores(0.9, 0.85, 0.875, 15),
+        "weighted avg": _scores(0.9, 0.9, 0.9, 15),
+    }
+    (folder / "intent_report.json").write_text(json.dumps(intent_report))
+    (folder / "intent_errors.json").write_text(json.dumps(errors))
+    (folder / "DIETClassifier_report.json").write_text(json.dumps(entity_report))
+
+
+def test_report_counts_missed_emergencies_and_false_alarms(
+    nlu_report: ModuleType, tmp_path: Path
+) -> None:
+    _write_results(tmp_path, missed_emergency=True, false_alarm=True)
+    output = tmp_path / "nlu-report.md"
+
+    status = nlu_report.main(["--results-dir", str(tmp_path), "--output", str(output)])
+
+    report = output.read_text()
+    assert status == 1
+    assert "| emergency recall | 0.750 |" in report
+    assert "| emergency precision | 0.750 |" in report
+    assert "0.167 (1/6)" in report
+    assert "dia bawa pisau \\| sekarang | emergency | not_safe | 0.61 |" in report
+    assert (
+        "| dulu dia pernah ngancam, sekarang sudah aman | report_violence | emergency |" in report
+    )
+
+
+def test_macro_f1_ignores_labels_absent_from_the_heldout_set(nlu_report: ModuleType) -> None:
+    rows = nlu_report.intent_rows(
+        {
+            "emergency": _scores(1.0, 1.0, 0.8, 4),
+            "greet": _scores(1.0, 1.0, 1.0, 1),
+            "nlu_fallback": _scores(0.0, 0.0, 0.0, 0),
+            "macro avg": _scores(0.6, 0.6, 0.6, 5),
+        }
+    )
+    assert [row.name for row in rows] == ["emergency", "greet"]
+    assert nlu_report.macro_f1(rows) == pytest.approx(0.9)
+
+
+def test_entity_table_leaves_out_no_entity(nlu_report: ModuleType, tmp_path: Path) -> None:
+    _write_results(tmp_path, missed_emergency=False, false_alarm=False)
+    output = tmp_path / "nlu-report.md"
+
+    nlu_report.main(["--results-dir", str(tmp_path), "--output", str(output), "--no-fail"])
+
+    report = output.read_text()
+    assert "| age | 1.000 | 0.900 | 0.950 | 10 |" in report
+    assert "no_entity" not in report
+    assert "Entity macro-F1: 0.875" in report
+
+
+def test_targets_met_exits_zero_and_says_so(nlu_report: ModuleType, tmp_path: Path) -> None:
+    _write_results(tmp_path, missed_emergency=False, false_alarm=False)
+    intent_report = json.loads((tmp_path / "intent_report.json").read_text())
+    for name in ("emergency", "report_violence", "greet"):
+        intent_report[name]["f1-score"] = 1.0
+    (tmp_path / "intent_report.json").write_text(json.dumps(intent_report))
+    output = tmp_path / "nlu-report.md"
+
+    status = nlu_report.main(["--results-dir", str(tmp_path), "--output", str(output)])
+
+    assert status == 0
+    assert "**all targets met**" in output.read_text()
+    assert "## Missed emergencies (0)" in output.read_text()
+
+
+def test_missed_targets_do_not_fail_with_no_fail(nlu_report: ModuleType, tmp_path: Path) -> None:
+    _write_results(tmp_path, missed_emergency=True, false_alarm=False)
+    output = tmp_path / "nlu-report.md"
+
+    status = nlu_report.main(["--results-dir", str(tmp_path), "--output", str(output), "--no-fail"])
+
+    assert status == 0
+    assert "targets missed: " in output.read_text()
+
+
+def test_missing_rasa_binary_exits_two(nlu_report: ModuleType, tmp_path: Path) -> None:
+    model = tmp_path / "model.tar.gz"
+    model.write_bytes(b"")
+    status = nlu_report.main(
+        [
+            "--model",
+            str(model),
+            "--rasa-bin",
+            str(tmp_path / "no-such-rasa"),
+            "--output",
+            str(tmp_path / "out.md"),
+        ]
+    )
+    assert status == 2
+    assert not (tmp_path / "out.md").exists()
+
+
+def test_newest_model_is_picked_by_modification_time(
+    nlu_report: ModuleType, tmp_path: Path
+) -> None:
+    older, newer = tmp_path / "a.tar.gz", tmp_path / "b.tar.gz"
+    older.write_bytes(b"")
+    newer.write_bytes(b"")
+    os.utime(older, (2_000_000_000, 2_000_000_000))
+    os.utime(newer, (1_000_000_000, 1_000_000_000))
+    assert nlu_report.newest_model(tmp_path) == older
