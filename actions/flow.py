@@ -7,7 +7,8 @@ already gives. No Rasa types here, so every rule is tested without servers
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -152,7 +153,7 @@ def _relation(text: str, _now: datetime) -> Parsed | None:
 
 
 def _lives_with(text: str, _now: datetime) -> Parsed | None:
-    value = extract.parse_lives_with(text)
+    value = extract.parse_lives_with(text, as_answer=True)
     if value is None:
         value = extract.parse_yes_no(text)
     return None if value is None else Parsed(value)
@@ -166,7 +167,7 @@ def _occurred(text: str, now: datetime) -> Parsed | None:
 
 
 def _ongoing(text: str, _now: datetime) -> Parsed | None:
-    value = extract.parse_ongoing(text)
+    value = extract.parse_ongoing(text, as_answer=True)
     if value is None:
         value = extract.parse_yes_no(text)
     return None if value is None else Parsed(value)
@@ -195,35 +196,45 @@ DOCUMENT_CHOICES = {
 }
 
 
+DOCUMENT_WORDS = {
+    "has_id_card": ("ktp", "kia", "id card", "identity card", "e-ktp"),
+    "has_bpjs": ("bpjs", "kis", "jkn", "insurance", "asuransi"),
+}
+BOTH_WORDS = ("keduanya", "dua-duanya", "dua duanya", "both", "semua")
+NEGATION = re.compile(
+    r"\b(tidak|tdk|gak|ga|nggak|enggak|ngga|belum|blm|tak|no|not|don't|doesn't|neither|none)\b"
+)
+
+
 def _documents(text: str, _now: datetime) -> Parsed | None:
-    lowered = text.lower()
-    has_ktp = "ktp" in lowered or "id card" in lowered or "kia" in lowered.split()
-    has_bpjs = "bpjs" in lowered or "kis" in lowered.split() or "insurance" in lowered
-    negative = extract.parse_yes_no(text) is False or any(
-        w in lowered
-        for w in (
-            "tidak punya",
-            "gak punya",
-            "ga punya",
-            "nggak punya",
-            "belum punya",
-            "neither",
-            "none",
-        )
+    """KTP / BPJS, each possibly negated in its own clause: "punya ktp tapi gak punya bpjs"."""
+    has: dict[str, bool] = {}
+    clauses = re.split(r"\btapi\b|\btetapi\b|\bbut\b|\bdan\b|\band\b|[,;.]", text.lower())
+    for clause in clauses:
+        negative = bool(NEGATION.search(clause))
+        named = [
+            field for field, words in DOCUMENT_WORDS.items() if any(w in clause for w in words)
+        ]
+        if any(w in clause for w in BOTH_WORDS) and not named:
+            named = list(DOCUMENT_WORDS)
+        for field in named:
+            has[field] = not negative
+        if not named and negative and not has:
+            has = dict.fromkeys(DOCUMENT_WORDS, False)
+    if not has:
+        answer = extract.parse_yes_no(text)
+        if answer is None:
+            return None
+        has = dict.fromkeys(DOCUMENT_WORDS, answer)
+    key = (has.get("has_id_card", False), has.get("has_bpjs", False))
+    return Parsed(
+        {
+            (True, True): "both",
+            (True, False): "ktp_only",
+            (False, True): "bpjs_only",
+            (False, False): "neither",
+        }[key]
     )
-    if negative and not (has_ktp or has_bpjs):
-        return Parsed("neither")
-    if negative and has_ktp and not has_bpjs and ("bpjs" not in lowered):
-        return Parsed("neither")
-    if has_ktp and has_bpjs:
-        return Parsed("neither" if negative else "both")
-    if has_ktp:
-        return Parsed("ktp_only")
-    if has_bpjs:
-        return Parsed("bpjs_only")
-    if extract.parse_yes_no(text) is True:
-        return Parsed("both")
-    return None
 
 
 def _needs(text: str, _now: datetime) -> Parsed | None:
@@ -254,8 +265,22 @@ def _safe_times(text: str, _now: datetime) -> Parsed | None:
     return Parsed(list(windows)) if windows else None
 
 
+AS_NEEDED_WORDS = (
+    "diperlukan",
+    "yang perlu",
+    "semua",
+    "semuanya",
+    "terserah",
+    "as needed",
+    "all of them",
+    "whoever",
+)
+
+
 def _consent_share(text: str, _now: datetime) -> Parsed | None:
     lowered = text.lower()
+    if any(w in lowered for w in AS_NEEDED_WORDS):
+        return Parsed("as_needed")
     chosen = [s for s, words in SERVICE_WORDS.items() if any(w in lowered for w in words)]
     if chosen:
         return Parsed(sorted(set(chosen)))
@@ -329,7 +354,7 @@ ENTITY_TO_SLOT: dict[str, str] = {
 }
 
 
-def answer_from_entities(slot: str, entities: list[Mapping[str, Any]]) -> Parsed | None:
+def answer_from_entities(slot: str, entities: Sequence[Mapping[str, Any]]) -> Parsed | None:
     """A button tap: the payload's entity fills the requested slot without parsing text."""
     by_name: dict[str, list[Any]] = {}
     for entity in entities:
@@ -392,7 +417,7 @@ def volunteered_facts(text: str, now: datetime, slots: Mapping[str, Any]) -> dic
     occurred = _fact(facts, "occurred")
     if occurred not in (None, "unknown") and not is_answered(slots.get("occurred")):
         found["occurred"] = occurred
-        incident_date = _fact(facts, "incident_date")
+        incident_date = _fact(facts, "occurred_on")
         if incident_date is not None:
             found["incident_date"] = incident_date.isoformat()
     place = _fact(facts, "place")

@@ -72,12 +72,6 @@ class ValidateIntakeForm(FormValidationAction):
         updates = self.updates_for_message(dispatcher, tracker)
         return [SlotSet(slot, value) for slot, value in updates.items()]
 
-    async def _extract_validation_events(  # type: ignore[override]
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        # Values were parsed and checked while extracting; nothing to re-validate per slot.
-        return []
-
     def updates_for_message(
         self, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any]:

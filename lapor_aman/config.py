@@ -65,6 +65,12 @@ class Settings(BaseSettings):
     whatsapp_phone_number_id: str = ""
     whatsapp_graph_base_url: str = "https://graph.facebook.com/v21.0"
 
+    # --- gateways ------------------------------------------------------------------------
+    # Messages one sender may send per minute before being asked to slow down (never dropped silently).
+    gateway_rate_limit_per_minute: int = 30
+    # Concurrent consumers per gateway (different senders in parallel, one sender always in order).
+    gateway_worker_concurrency: int = 4
+
     # --- conversation ----------------------------------------------------------------------
     # Rasa trackers expire after this many seconds of silence (they hold the conversation text).
     tracker_ttl_seconds: int = 7 * 24 * 3600

@@ -38,8 +38,14 @@ def _lexicon() -> dict[Language, _LanguageWords]:
     }
 
 
+def is_common_word(word: str) -> bool:
+    """A frequent Indonesian or English word (so not, say, a place name)."""
+    normalized = normalize(word)
+    return any(normalized in entry.words for entry in _lexicon().values())
+
+
 def detect_language(text: str) -> Language | None:
-    """"id" or "en" when the message clearly says so, else None (too short or mixed)."""
+    """ "id" or "en" when the message clearly says so, else None (too short or mixed)."""
     tokens = [token for token in words(text) if not token.isdigit()]
     if not tokens:
         return None

@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +70,7 @@ _MAX_REPEAT_RUNS = 4
 # --------------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_lexicon(name: str) -> dict[str, Any]:
     """Load ``lapor_aman/data/lexicon/<name>.yml`` (cached)."""
     with (LEXICON_DIR / f"{name}.yml").open(encoding="utf-8") as handle:
@@ -86,7 +86,8 @@ def _reject_booleans(value: Any, name: str) -> None:
     if isinstance(value, bool):
         raise ValueError(f"lexicon {name}.yml: quote the word read as {value!r} (no/yes/on/off)")
     if isinstance(value, Mapping):
-        for item in value.values():
+        for key, item in value.items():
+            _reject_booleans(key, name)
             _reject_booleans(item, name)
     elif isinstance(value, list):
         for item in value:
@@ -126,7 +127,7 @@ def known_words() -> frozenset[str]:
 
 
 def _collapse_repeats(word: str, known: frozenset[str]) -> str:
-    """"tolonggg" -> "tolong", "maaaaf" -> "maaf", "killll" -> "kill" (the known spelling wins)."""
+    """ "tolonggg" -> "tolong", "maaaaf" -> "maaf", "killll" -> "kill" (the known spelling wins)."""
     if word in known or not _REPEAT_RUN.search(word):
         return word
     runs = list(_REPEAT_RUN.finditer(word))[:_MAX_REPEAT_RUNS]
@@ -199,7 +200,7 @@ def normalize_word(word: str) -> str:
 
 
 def _join_di_prefix(match: re.Match[str]) -> str:
-    """"di pukul" (passive written apart, very common in chat) -> "dipukul"; "di rumah" stays."""
+    """ "di pukul" (passive written apart, very common in chat) -> "dipukul"; "di rumah" stays."""
     joined = "di" + match.group(1)
     if joined in _chat_map():
         return match.group(0)
@@ -297,7 +298,9 @@ def _group(alternatives: Iterable[str]) -> str:
     return "(?:" + "|".join(reversed(regexes)) + ")"
 
 
-def _expand_alternatives(element: str, classes: Mapping[str, Sequence[str]], phrase: str) -> list[str]:
+def _expand_alternatives(
+    element: str, classes: Mapping[str, Sequence[str]], phrase: str
+) -> list[str]:
     alternatives: list[str] = []
     for alternative in element.split("|"):
         if alternative.startswith("@"):
@@ -310,7 +313,9 @@ def _expand_alternatives(element: str, classes: Mapping[str, Sequence[str]], phr
     return alternatives
 
 
-def compile_phrase(phrase: str, classes: Mapping[str, Sequence[str]] | None = None) -> re.Pattern[str]:
+def compile_phrase(
+    phrase: str, classes: Mapping[str, Sequence[str]] | None = None
+) -> re.Pattern[str]:
     """Compile one lexicon phrase (see the module docstring) to a regex over ``TokenText.joined``."""
     classes = classes or {}
     body: list[str] = []
@@ -344,7 +349,7 @@ class Phrasebook:
 
     def find(self, text: TokenText) -> list[PhraseMatch]:
         found: list[PhraseMatch] = []
-        for phrase, pattern in zip(self.phrases, self.patterns):
+        for phrase, pattern in zip(self.phrases, self.patterns, strict=True):
             for match in pattern.finditer(text.joined):
                 start = text.token_at_offset[match.start()]
                 end = text.token_at_offset[match.end()]
@@ -421,6 +426,9 @@ class Cues:
         scanned = 0
         while index >= 0 and scanned < _MAX_NEGATION_SCAN:
             token = text.tokens[index]
+            if token == "," and index - 1 in covered:
+                index -= 1  # a list of the same kind: "tidak bawa pisau, golok atau senjata"
+                continue
             if not is_word(token) or token in self.clause_breaks:
                 return False
             if token in negators:
@@ -431,7 +439,9 @@ class Cues:
             scanned += 1
         return False
 
-    def _frame_bounds(self, text: TokenText, position: int, *, split_on_contrast: bool) -> tuple[int, int]:
+    def _frame_bounds(
+        self, text: TokenText, position: int, *, split_on_contrast: bool
+    ) -> tuple[int, int]:
         """Start and end of the sentence (or contrast-delimited part of it) around ``position``."""
 
         def is_break(token: str) -> bool:
@@ -446,8 +456,10 @@ class Cues:
         return start, end
 
     def _clause_start(self, text: TokenText, position: int) -> bool:
-        return position == 0 or not is_word(text.tokens[position - 1]) or (
-            text.tokens[position - 1] in self.contrast_breaks | self.clause_breaks
+        return (
+            position == 0
+            or not is_word(text.tokens[position - 1])
+            or (text.tokens[position - 1] in self.contrast_breaks | self.clause_breaks)
         )
 
     def time_markers(self, text: TokenText) -> list[tuple[int, str]]:
@@ -461,7 +473,9 @@ class Cues:
         markers += [(m.start, "present") for m in self.present.find(text)]
         return sorted(set(markers))
 
-    def is_past(self, text: TokenText, start: int, markers: list[tuple[int, str]] | None = None) -> bool:
+    def is_past(
+        self, text: TokenText, start: int, markers: list[tuple[int, str]] | None = None
+    ) -> bool:
         """The phrase at ``start`` is told as distant past ("dulu pernah dipukul sampai berdarah").
 
         The last time marker before it in the same sentence part decides; failing that, a past
@@ -479,7 +493,7 @@ class Cues:
         return "past" in after and "present" not in after
 
     def is_hypothetical(self, text: TokenText, start: int) -> bool:
-        """"kalau dia bawa pisau gimana?": a condition holding the phrase, in a question."""
+        """ "kalau dia bawa pisau gimana?": a condition holding the phrase, in a question."""
         sentence_start, sentence_end = self._frame_bounds(text, start, split_on_contrast=False)
         asks = (sentence_end < len(text.tokens) and text.tokens[sentence_end] == "?") or any(
             token in self.questions for token in text.tokens[sentence_start:sentence_end]

@@ -64,7 +64,9 @@ class _Lexicon:
     safe_now: Phrasebook
 
 
-def _signal_rules(name: str, spec: Mapping[str, Any], classes: Mapping[str, Sequence[str]]) -> _SignalRules:
+def _signal_rules(
+    name: str, spec: Mapping[str, Any], classes: Mapping[str, Sequence[str]]
+) -> _SignalRules:
     suppressed_by = frozenset(spec.get("suppressed_by", []))
     unknown = suppressed_by - SUPPRESSORS
     if unknown:
@@ -95,7 +97,9 @@ def _lexicon() -> _Lexicon:
     if unknown:
         raise ValueError(f"emergency.yml: unknown signals {sorted(unknown)}")
     return _Lexicon(
-        signals=tuple(_signal_rules(name, specs[name], classes) for name in SIGNALS if name in specs),
+        signals=tuple(
+            _signal_rules(name, specs[name], classes) for name in SIGNALS if name in specs
+        ),
         safe_now=Phrasebook.build(data.get("safe_now", []), classes),
     )
 
@@ -151,7 +155,9 @@ def _signal_matches(
         if not _is_suppressed(m, rules, text, covered, markers, safe_starts)
     ]
     lowered = raw_text.lower()
-    fired.extend(hit.group(0) for pattern in rules.raw_patterns for hit in pattern.finditer(lowered))
+    fired.extend(
+        hit.group(0) for pattern in rules.raw_patterns for hit in pattern.finditer(lowered)
+    )
     return fired
 
 

@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from lapor_aman.emergency import emergency_numbers
+
 CATALOGUE_PATH = Path(__file__).with_name("messages.yml")
 LANGUAGES = ("id", "en")
 
@@ -45,9 +47,10 @@ def parse_catalogue(data: dict[str, Any]) -> Catalogue:
     texts = {
         key: {lang: str(value[lang]) for lang in LANGUAGES} for key, value in data["texts"].items()
     }
+    # One source for the numbers: lapor_aman/data/emergency_numbers.yml (the assistant uses it too).
     numbers = tuple(
-        {"number": str(entry["number"]), **{lang: str(entry[lang]) for lang in LANGUAGES}}
-        for entry in data["emergency_numbers"]
+        {"number": number, **{lang: labels[lang] for lang in LANGUAGES}}
+        for number, labels in emergency_numbers()
     )
     labels = {key: str(value) for key, value in (data.get("labels") or {}).items()}
     return Catalogue(texts=texts, labels=labels, emergency_numbers=numbers)

@@ -19,7 +19,8 @@ from integrations.gateway.keys import GatewayKeys, as_text
 logger = logging.getLogger(__name__)
 
 GROUP = "workers"
-STREAM_MAX_LENGTH = 100_000
+# Entries are tiny; trimming never loses work since SQL holds every open message.
+STREAM_MAX_LENGTH = 10_000
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class QueueEntry:
 def _entry(entry_id: bytes | str, fields: dict[bytes | str, bytes | str]) -> QueueEntry | None:
     decoded = {as_text(key): as_text(value) for key, value in fields.items()}
     inbox_id, sender_key = decoded.get("inbox_id"), decoded.get("sender")
-    if not inbox_id or not sender_key:
+    if not inbox_id or not inbox_id.isdigit() or not sender_key:
         return None
     return QueueEntry(
         entry_id=as_text(entry_id) or "", inbox_id=int(inbox_id), sender_key=sender_key
@@ -77,7 +78,9 @@ class InboundQueue:
         for _stream, messages in response or []:
             for entry_id, fields in messages:
                 entry = _entry(entry_id, fields)
-                if entry is not None:
+                if entry is None:
+                    await self.ack(as_text(entry_id) or "")
+                else:
                     entries.append(entry)
         return entries
 

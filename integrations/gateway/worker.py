@@ -20,7 +20,7 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Any, Protocol
 
@@ -112,8 +112,12 @@ class InboxWorker:
         try:
             await self._queue.ensure_group()
             await self.reconcile(include_unattempted=True)
-        except (RedisError, OSError):
-            logger.exception("worker_start_degraded", extra={"channel": self._channel})
+        except Exception as error:
+            # Redis or SQL unreachable: consumers and the reconciler keep retrying.
+            logger.error(
+                "worker_start_degraded",
+                extra={"channel": self._channel, "error": type(error).__name__},
+            )
             self._full_reconcile = True
         for number in range(self._options.worker_concurrency):
             consumer = f"{self._consumer_base}-{number}"
@@ -149,8 +153,11 @@ class InboxWorker:
             except QueueLost:
                 self._request_full_reconcile()
                 continue
-            except (RedisError, OSError):
-                logger.warning("queue_read_failed", extra={"channel": self._channel})
+            except Exception as error:
+                logger.warning(
+                    "queue_read_failed",
+                    extra={"channel": self._channel, "error": type(error).__name__},
+                )
                 await self._pause(1.0)
                 continue
             for entry in entries:
@@ -159,10 +166,15 @@ class InboxWorker:
     async def _handle_and_ack(self, entry: QueueEntry) -> None:
         try:
             await self.handle(entry)
-        except Exception:
+        except Exception as error:
             # The row is still open in SQL: the reconciler queues it again.
-            logger.exception(
-                "entry_failed", extra={"channel": self._channel, "inbox_id": entry.inbox_id}
+            logger.error(
+                "entry_failed",
+                extra={
+                    "channel": self._channel,
+                    "inbox_id": entry.inbox_id,
+                    "error": type(error).__name__,
+                },
             )
         with contextlib.suppress(RedisError):
             await self._queue.ack(entry.entry_id)
@@ -185,7 +197,9 @@ class InboxWorker:
             with contextlib.suppress(LockError, RedisError):
                 await lock.release()
 
-    async def drain(self, sender_key: str, keep_lock: Any = None) -> None:
+    async def drain(
+        self, sender_key: str, keep_lock: Callable[[], Awaitable[Any]] | None = None
+    ) -> None:
         """Handle every open message of one sender, oldest first; stop at the first failure."""
         items = await asyncio.to_thread(self._store.open_for_sender, self._channel, sender_key)
         for index, item in enumerate(items):
@@ -203,8 +217,12 @@ class InboxWorker:
             except DeliveryRetryable as error:
                 await self._fail(items[index:], error.code, apologise=False)
                 return
-            except Exception:
-                logger.exception("inbound_failed", extra=self._log_fields(item))
+            except Exception as error:
+                # No traceback: database errors quote statement parameters, i.e. message text.
+                logger.error(
+                    "inbound_failed",
+                    extra={**self._log_fields(item), "error": type(error).__name__},
+                )
                 await self._fail(items[index:], "internal_error", apologise=False)
                 return
 
@@ -315,9 +333,12 @@ class InboxWorker:
                 if full:
                     await self._queue.ensure_group()
                 await self.reconcile(include_unattempted=full)
-            except Exception:
+            except Exception as error:
                 self._full_reconcile = self._full_reconcile or full
-                logger.exception("reconcile_failed", extra={"channel": self._channel})
+                logger.error(
+                    "reconcile_failed",
+                    extra={"channel": self._channel, "error": type(error).__name__},
+                )
 
     def _request_full_reconcile(self) -> None:
         self._full_reconcile = True

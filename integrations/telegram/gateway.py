@@ -160,11 +160,23 @@ class TelegramGateway:
             logger.warning("telegram_update_unreadable")
             return Response(status_code=400)
         try:
-            for draft in translate_update(update, self.commands):
+            drafts = translate_update(update, self.commands)
+        except Exception as error:
+            # Retrying cannot help with an update we cannot read; refusing it would stall the queue.
+            logger.error(
+                "telegram_update_untranslatable",
+                extra={"update_id": update.update_id, "error": type(error).__name__},
+            )
+            return Response(status_code=200)
+        try:
+            for draft in drafts:
                 await self.core.intake.accept(await self._inbound(draft))
-        except Exception:
+        except Exception as error:
             # Not stored: a non-2xx answer makes Telegram deliver the update again.
-            logger.exception("telegram_intake_failed", extra={"update_id": update.update_id})
+            logger.error(
+                "telegram_intake_failed",
+                extra={"update_id": update.update_id, "error": type(error).__name__},
+            )
             return Response(status_code=503)
         return Response(status_code=200)
 

@@ -219,7 +219,10 @@ class WebChatGateway:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + IN_FLIGHT_WAIT_SECONDS
         while loop.time() < deadline:
-            stored = as_text(await self.redis.get(answer_key))
+            try:
+                stored = as_text(await self.redis.get(answer_key))
+            except RedisError:
+                break
             if stored is None:
                 break
             if stored != _IN_FLIGHT:

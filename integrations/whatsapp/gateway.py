@@ -27,8 +27,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from integrations.gateway.catalogue import Catalogue
 from integrations.gateway.channel import GatewayCore
 from integrations.gateway.intake import Inbound, InboundKind
-from integrations.gateway.logs import quiet_third_party_loggers
 from integrations.gateway.keys import as_text
+from integrations.gateway.logs import quiet_third_party_loggers
 from integrations.gateway.options import GatewayOptions
 from integrations.gateway.worker import DeliveryRetryable
 from integrations.rasa_client import RasaButton, RasaClient, RasaReply
@@ -60,6 +60,8 @@ WEBHOOK_PATH = "/whatsapp/webhook"
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 # Graph API error codes that no retry can fix: outside the 24 h window, undeliverable, blocked.
 PERMANENT_ERROR_CODES = {131047, 131026, 131051, 131052, 131021, 100}
+# Rate limited, or a token being rotated: worth another try (5xx too).
+RETRYABLE_STATUSES = {401, 408, 429}
 NUMBERED_OPTIONS_TTL_SECONDS = int(SERVICE_WINDOW.total_seconds())
 
 
@@ -150,11 +152,17 @@ class WhatsAppGateway:
         if not isinstance(payload, dict):
             return Response(status_code=400)
         try:
-            for draft in translate_webhook(payload, self.settings.whatsapp_phone_number_id):
+            drafts = translate_webhook(payload, self.settings.whatsapp_phone_number_id)
+        except Exception as error:
+            # Retrying cannot help with a notification we cannot read.
+            logger.error("whatsapp_payload_untranslatable", extra={"error": type(error).__name__})
+            return Response(status_code=200)
+        try:
+            for draft in drafts:
                 await self.core.intake.accept(await self._inbound(draft))
-        except Exception:
+        except Exception as error:
             # Not stored: a non-2xx answer makes Meta deliver the notification again.
-            logger.exception("whatsapp_intake_failed")
+            logger.error("whatsapp_intake_failed", extra={"error": type(error).__name__})
             return Response(status_code=503)
         return Response(status_code=200)
 
@@ -269,7 +277,8 @@ class WhatsAppGateway:
 
     async def _post(self, item: InboxItem, body: dict[str, Any]) -> None:
         """POST /{phone_number_id}/messages; transient failures raise DeliveryRetryable."""
-        url = f"{self.settings.whatsapp_graph_base_url.rstrip('/')}/{self.settings.whatsapp_phone_number_id}/messages"
+        base_url = self.settings.whatsapp_graph_base_url.rstrip("/")
+        url = f"{base_url}/{self.settings.whatsapp_phone_number_id}/messages"
         token = self.settings.whatsapp_access_token.get_secret_value()
         try:
             response = await self._graph().post(
@@ -279,19 +288,19 @@ class WhatsAppGateway:
             raise DeliveryRetryable(f"whatsapp_{type(error).__name__}") from error
         if response.status_code < 300:
             return
-        code = _graph_error_code(response)
-        if (
-            response.status_code == 429
-            or response.status_code >= 500
-            or response.status_code == 401
-        ):
+        if response.status_code in RETRYABLE_STATUSES or response.status_code >= 500:
             raise DeliveryRetryable(f"whatsapp_http_{response.status_code}")
+        code = _graph_error_code(response)
+        # Anything else (e.g. 131047, outside the window) will not succeed on retry: log and drop.
         logger.warning(
             "whatsapp_send_rejected",
-            extra={"sender": item.sender_key, "status": response.status_code, "graph_code": code},
+            extra={
+                "sender": item.sender_key,
+                "status": response.status_code,
+                "graph_code": code,
+                "known_permanent": code in PERMANENT_ERROR_CODES,
+            },
         )
-        if code is not None and code not in PERMANENT_ERROR_CODES:
-            logger.warning("whatsapp_unknown_error_code", extra={"graph_code": code})
 
     async def _window_open(self, item: InboxItem) -> bool:
         last_inbound = item.sent_at

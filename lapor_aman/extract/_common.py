@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from lapor_aman.normalize import Phrasebook, PhraseMatch, TokenText, cues, load_lexicon
 
 
-@lru_cache(maxsize=None)
+@cache
 def classes(lexicon: str) -> dict[str, list[str]]:
     """The ``classes:`` of a lexicon file (empty when it has none)."""
-    return {str(k): [str(v) for v in values] for k, values in load_lexicon(lexicon).get("classes", {}).items()}
+    return {
+        str(k): [str(v) for v in values]
+        for k, values in load_lexicon(lexicon).get("classes", {}).items()
+    }
 
 
 def section(lexicon: str, *path: str) -> Any:
@@ -23,13 +26,13 @@ def section(lexicon: str, *path: str) -> Any:
     return value
 
 
-@lru_cache(maxsize=None)
+@cache
 def book(lexicon: str, *path: str) -> Phrasebook:
     """The phrases at ``path`` of a lexicon file, compiled with that file's classes."""
     return Phrasebook.build([str(p) for p in section(lexicon, *path)], classes(lexicon))
 
 
-@lru_cache(maxsize=None)
+@cache
 def labelled_books(lexicon: str, *path: str) -> tuple[tuple[str, Phrasebook], ...]:
     """For a mapping ``label: [phrases]`` at ``path``: one phrase book per label, in file order."""
     mapping: Mapping[str, Any] = section(lexicon, *path)
@@ -42,7 +45,9 @@ def positive_matches(text: TokenText, phrases: Phrasebook) -> list[PhraseMatch]:
     covered = frozenset(i for m in found for i in range(m.start, m.end))
     context = cues()
     return [
-        m for m in found if not context.is_negated(text, m.start, covered=covered, prohibitions_negate=True)
+        m
+        for m in found
+        if not context.is_negated(text, m.start, covered=covered, prohibitions_negate=True)
     ]
 
 
@@ -63,14 +68,26 @@ def longest_first(matches: Iterable[tuple[str, PhraseMatch]]) -> list[tuple[str,
 
 
 def labelled_matches(
-    text: TokenText, books: Sequence[tuple[str, Phrasebook]], *, honour_negation: bool = True
+    text: TokenText,
+    books: Sequence[tuple[str, Phrasebook]],
+    *,
+    honour_negation: bool = True,
+    exclusive: bool = True,
 ) -> list[tuple[str, PhraseMatch]]:
-    """Every (label, match), longest match winning where they overlap, in text order."""
+    """Every (label, match) in text order; with ``exclusive`` the longest wins where they overlap."""
     found: list[tuple[str, PhraseMatch]] = []
     for label, phrases in books:
         matches = positive_matches(text, phrases) if honour_negation else phrases.find(text)
         found.extend((label, m) for m in matches)
-    return longest_first(found)
+    if exclusive:
+        return longest_first(found)
+    return sorted(found, key=lambda item: (item[1].start, item[1].end))
+
+
+def own_value(text: str, values: Iterable[str]) -> str | None:
+    """The text is already one of the ticket's enum values ("other_family"): parsers are idempotent."""
+    candidate = text.strip().lower()
+    return candidate if candidate in set(values) else None
 
 
 # --- numbers ------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    delete,
     or_,
     select,
     update,
@@ -279,6 +280,18 @@ class InboxStore:
             outbox=None,
             processed_at=utcnow(),
         )
+
+    def purge_closed(self, processed_before: datetime) -> int:
+        """Delete closed rows handled before the cutoff (retention); returns how many went."""
+        with self._session_factory() as session:
+            result = session.execute(
+                delete(InboxMessage).where(
+                    InboxMessage.status.not_in(OPEN_STATUSES),
+                    InboxMessage.processed_at < processed_before,
+                )
+            )
+            session.commit()
+            return int(getattr(result, "rowcount", 0) or 0)
 
     def _update(self, inbox_id: int, **values: Any) -> None:
         with self._session_factory() as session:

@@ -157,3 +157,37 @@ async def test_console_receives_live_arrivals_over_sse(
     finally:
         server.should_exit = True
         await asyncio.wait_for(serving, 10)
+
+
+async def test_bridge_start_republishes_and_stop_ends_the_background_tasks(
+    harness: BridgeHarness, redis: Redis
+) -> None:
+    dead_redis = Redis(
+        host="127.0.0.1", port=1, socket_connect_timeout=0.2, retry=Retry(NoBackoff(), 0)
+    )
+    offline = Bridge(harness.settings, harness.session_factory, dead_redis, migrate_on_start=False)
+    transport = httpx.ASGITransport(app=build_app(offline))
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        response = await client.post(
+            "/api/v1/intake/tickets", json=submission(), headers=internal_headers()
+        )
+    await dead_redis.aclose()
+    reference = response.json()["reference"]
+
+    bridge = Bridge(
+        harness.settings,
+        harness.session_factory,
+        redis,
+        migrate_on_start=True,
+        republish_interval=0.1,
+    )
+    await bridge.start()
+    try:
+        for _ in range(50):
+            if await redis.exists(bridge.context.handoff.key):
+                break
+            await asyncio.sleep(0.05)
+        assert [e["reference"] for e in await _stream(redis, harness)] == [reference]
+    finally:
+        await bridge.stop()
+    assert bridge._tasks == []

@@ -14,11 +14,17 @@ from lapor_aman.tickets.schema import TicketStatus
 from .conftest import BridgeHarness, SubmitFn, submission
 
 
-async def test_key_rotation_reseals_documents_and_notes(harness: BridgeHarness, submit: SubmitFn) -> None:
-    reference = (await submit(submission(narrative="Kronologi untuk rotasi kunci."))).json()["reference"]
+async def test_key_rotation_reseals_documents_and_notes(
+    harness: BridgeHarness, submit: SubmitFn
+) -> None:
+    reference = (await submit(submission(narrative="Kronologi untuk rotasi kunci."))).json()[
+        "reference"
+    ]
     old = harness.bridge.context.cipher
     with session_scope(harness.session_factory) as session:
-        TicketRepository(session, old).change_status(reference, TicketStatus.CONTACTED, Actor("staff"), "catatan")
+        TicketRepository(session, old).change_status(
+            reference, TicketStatus.CONTACTED, Actor("staff"), "catatan"
+        )
 
     new_key = generate_key()
     old_key = harness.settings.data_encryption_key.get_secret_value()
@@ -39,10 +45,14 @@ async def test_a_document_that_is_not_a_valid_ticket_is_refused_on_read(
 ) -> None:
     reference = (await submit(submission())).json()["reference"]
     cipher = harness.bridge.context.cipher
-    forged = cipher.seal_text('{"reference": "LA-2222-2222", "status": "lost"}', f"ticket:{reference}")
+    forged = cipher.seal_text(
+        '{"reference": "LA-2222-2222", "status": "lost"}', f"ticket:{reference}"
+    )
     with session_scope(harness.session_factory) as session:
         session.execute(
-            update(TicketRecord).where(TicketRecord.reference == reference).values(document=forged.blob)
+            update(TicketRecord)
+            .where(TicketRecord.reference == reference)
+            .values(document=forged.blob)
         )
     with session_scope(harness.session_factory) as session, pytest.raises(ValidationError):
         TicketRepository(session, cipher).get(reference)

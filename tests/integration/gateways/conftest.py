@@ -42,7 +42,7 @@ FAST_OPTIONS = GatewayOptions(
     claim_idle_ms=100,
     retry_base_seconds=0.2,
     retry_max_seconds=0.5,
-    read_block_ms=100,
+    read_block_ms=50,
     sender_lock_seconds=10.0,
     stop_grace_seconds=3.0,
 )
@@ -161,5 +161,6 @@ async def serve() -> AsyncIterator[Callable[..., Awaitable[ServedApp]]]:
 
     yield start
     for server, task in servers:
-        server.should_exit = True
+        # The test is over: no need to wait for idle keep-alive connections.
+        server.should_exit = server.force_exit = True
         await asyncio.wait_for(task, timeout=5.0)

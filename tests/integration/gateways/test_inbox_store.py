@@ -108,3 +108,15 @@ def test_due_rows_and_never_tried_rows_are_found_for_requeueing(store: InboxStor
     assert at_start == {due_id, later_id}  # the failed one waits for its backoff
     store.postpone([due_id], utcnow() + timedelta(hours=1))
     assert store.due("telegram", utcnow(), 100) == []
+
+
+def test_retention_purges_only_closed_rows_older_than_the_cutoff(store: InboxStore) -> None:
+    old_done = store.insert(message("old"), timedelta(seconds=60))
+    still_open = store.insert(message("open"), timedelta(seconds=60))
+    assert old_done and still_open
+    store.finish(old_done)
+
+    purged = store.purge_closed(utcnow() + timedelta(seconds=1))
+
+    assert purged == 1
+    assert store.get(old_done) is None and store.get(still_open) is not None

@@ -153,3 +153,20 @@ def test_child_mode_only_for_a_child_writing_about_themself() -> None:
     assert flow.child_mode({"reporter_role": "victim", "victim_age": 12})
     assert not flow.child_mode({"reporter_role": "family", "victim_age": 12})
     assert not flow.child_mode({"reporter_role": "victim", "victim_age": 30})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("punya keduanya", "both"),
+        ("ada ktp sama bpjs", "both"),
+        ("ktp ada, bpjs belum", "ktp_only"),
+        ("cuma bpjs", "bpjs_only"),
+        ("tidak punya", "neither"),
+        ("she has neither", "neither"),
+        ("ya punya", "both"),
+    ],
+)
+def test_id_card_and_insurance_answers(text: str, expected: str) -> None:
+    parsed = flow.parse_answer("victim_documents", text, NOW)
+    assert parsed is not None and parsed.value == expected

@@ -7,7 +7,14 @@ import base64
 import pytest
 
 from lapor_aman.config import Settings
-from lapor_aman.crypto import DataCipher, DecryptionError, Sealed, decode_key, generate_key, key_id_for
+from lapor_aman.crypto import (
+    DataCipher,
+    DecryptionError,
+    Sealed,
+    decode_key,
+    generate_key,
+    key_id_for,
+)
 
 
 def test_sealed_text_opens_only_for_the_same_row() -> None:

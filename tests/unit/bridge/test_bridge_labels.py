@@ -14,7 +14,9 @@ from lapor_aman.tickets import schema
 CONTRACT_ENUMS = [
     value
     for value in vars(schema).values()
-    if isinstance(value, type) and issubclass(value, StrEnum) and value.__module__ == schema.__name__
+    if isinstance(value, type)
+    and issubclass(value, StrEnum)
+    and value.__module__ == schema.__name__
 ]
 
 

@@ -16,7 +16,9 @@ from lapor_aman.tickets.schema import RiskLevel, TicketStatus
 NOW = datetime(2025, 3, 15, 14, 40, tzinfo=UTC)
 
 
-def summary(level: RiskLevel, unit_id: str = "uptd-ppa-kota-samarinda", outside: bool = True) -> TicketSummary:
+def summary(
+    level: RiskLevel, unit_id: str = "uptd-ppa-kota-samarinda", outside: bool = True
+) -> TicketSummary:
     return TicketSummary(
         reference="LA-2345-6789",
         status=TicketStatus.NEW,
@@ -50,7 +52,9 @@ def test_high_risk_at_night_is_escalated_only_where_on_call_takes_high() -> None
     units = get_units()
     assert needs_escalation(summary(RiskLevel.HIGH, "uptd-ppa-kota-samarinda"), units)
     assert not needs_escalation(summary(RiskLevel.HIGH, "uptd-ppa-kaltim"), units)
-    assert not needs_escalation(summary(RiskLevel.HIGH, "uptd-ppa-kota-samarinda", outside=False), units)
+    assert not needs_escalation(
+        summary(RiskLevel.HIGH, "uptd-ppa-kota-samarinda", outside=False), units
+    )
     assert not needs_escalation(summary(RiskLevel.MEDIUM), units)
 
 
@@ -65,7 +69,9 @@ def test_escalation_chain_ends_at_the_national_unit_without_repeats() -> None:
 
 
 def test_on_call_message_has_codes_and_link_only() -> None:
-    text = ticket_message(summary(RiskLevel.EMERGENCY), "UPTD PPA Kota Samarinda", "https://x.test/console")
+    text = ticket_message(
+        summary(RiskLevel.EMERGENCY), "UPTD PPA Kota Samarinda", "https://x.test/console"
+    )
     assert "LA-2345-6789" in text and "Darurat" in text and "Emergency" in text
     assert "https://x.test/console#LA-2345-6789" in text
     assert "tg:abc" not in text
@@ -75,7 +81,11 @@ def test_on_call_message_has_codes_and_link_only() -> None:
     ("role", "unit_id", "expected"),
     [
         (StaffRole.CASE_MANAGER, "uptd-ppa-kaltim", {"uptd-ppa-kaltim"}),
-        (StaffRole.SUPERVISOR, "uptd-ppa-kaltim", {"uptd-ppa-kaltim", "uptd-ppa-kota-balikpapan", "uptd-ppa-kota-samarinda"}),
+        (
+            StaffRole.SUPERVISOR,
+            "uptd-ppa-kaltim",
+            {"uptd-ppa-kaltim", "uptd-ppa-kota-balikpapan", "uptd-ppa-kota-samarinda"},
+        ),
         (StaffRole.ADMIN, "uptd-ppa-kota-samarinda", {"uptd-ppa-kota-samarinda"}),
         (StaffRole.CASE_MANAGER, "sapa129", {"sapa129"}),
         (StaffRole.SUPERVISOR, "sapa129", None),

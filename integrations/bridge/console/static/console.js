@@ -186,7 +186,7 @@ function renderSafety(ticket) {
       el("p", { class: "warning", title: "The reporter did not allow contact. Do not call or message." }, "Pelapor tidak mengizinkan dihubungi. Jangan menelepon atau mengirim pesan."));
     return;
   }
-  box.replaceChildren(
+  box.replaceChildren(...[
     el("h3", { title: "Safe contact" }, "Kontak aman"),
     el("p", { class: "warning", title: "Contact ONLY within these times. Contact outside them can put the victim in danger." },
       "Hubungi HANYA pada waktu aman berikut. Menghubungi di luar waktu ini dapat membahayakan korban."),
@@ -198,7 +198,7 @@ function renderSafety(ticket) {
       ["shared_device", yesNo(contact.shared_device)],
     ]),
     contact.shared_device ? el("p", { class: "warning", title: "Someone else uses this phone: no unsolicited messages." }, "HP ini dipakai orang lain: jangan kirim pesan tanpa diminta.") : null,
-  );
+  ].filter(Boolean));
 }
 function renderActions(detail) {
   const box = $("d-actions");

@@ -1,0 +1,161 @@
+"""Normalisation (chat spelling, repeated letters, typos) and the lexicon phrase language."""
+
+from __future__ import annotations
+
+import pytest
+
+from lapor_aman.normalize import (
+    Phrasebook,
+    TokenText,
+    compile_phrase,
+    cues,
+    normalize,
+    tokenize,
+    words,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Gak", "tidak"),
+        ("ga", "tidak"),
+        ("nggak", "tidak"),
+        ("ngga", "tidak"),
+        ("enggak", "tidak"),
+        ("tdk", "tidak"),
+        ("sy", "saya"),
+        ("yg", "yang"),
+        ("dgn", "dengan"),
+        ("udh", "sudah"),
+        ("udah", "sudah"),
+        ("bgt", "banget"),
+        ("krn", "karena"),
+        ("kalo", "kalau"),
+        ("skrg", "sekarang"),
+        ("gatau", "tidak tahu"),
+        ("tolonggg", "tolong"),
+        ("TOLONGGGG!!", "tolong!!"),
+        ("maaaaf", "maaf"),
+        ("anak2", "anak anak"),
+        ("laki-laki", "laki laki"),
+        ("umur 12thn", "umur 12 tahun"),
+        ("40an", "40 an"),
+        ("He doesn't have a knife", "he does not have a knife"),
+        ("I'm bleeding", "i am bleeding"),
+        ("can't", "can not"),
+        ("won\u2019t", "will not"),
+        ("killlll me", "kill me"),
+        ("berdrah", "berdarah"),
+        ("di pukul", "dipukul"),
+        ("di rumah", "di rumah"),
+        ("dirumah", "di rumah"),
+        ("barang", "barang"),
+        ("  banyak   spasi  ", "banyak spasi"),
+    ],
+)
+def test_normalize(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+def test_tokenize_keeps_punctuation_and_line_breaks_as_boundaries() -> None:
+    assert tokenize("tolong, dia datang!\nsekarang") == [
+        "tolong",
+        ",",
+        "dia",
+        "datang",
+        "!",
+        "\n",
+        "sekarang",
+    ]
+
+
+def test_words_drop_punctuation() -> None:
+    assert words("sy gak aman, skrg!") == ["saya", "tidak", "aman", "sekarang"]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "text", "matched"),
+    [
+        ("bawa|pegang pisau", "dia pegang pisau", "pegang pisau"),
+        ("*bunuh*", "dia mau membunuhnya", "membunuhnya"),
+        ("tidak [lagi] aman", "saya tidak lagi aman", "tidak lagi aman"),
+        ("tidak [lagi] aman", "saya tidak aman", "tidak aman"),
+        ("ancam ... bunuh", "dia ancam mau bunuh", "ancam mau bunuh"),
+        ("dia _ pisau", "dia bawa pisau", "dia bawa pisau"),
+        ("@ME takut", "aku takut", "aku takut"),
+        ("gak aman", "sy ga aman", "tidak aman"),
+    ],
+)
+def test_phrase_language(phrase: str, text: str, matched: str) -> None:
+    book = Phrasebook.build([phrase], {"ME": ["saya", "aku"]})
+
+    assert [m.text for m in book.find(TokenText.from_text(text))] == [matched]
+
+
+def test_phrase_does_not_cross_punctuation() -> None:
+    book = Phrasebook.build(["bawa pisau"])
+
+    assert book.find(TokenText.from_text("dia bawa, pisau")) == []
+
+
+def test_unknown_word_class_is_an_error() -> None:
+    with pytest.raises(ValueError, match="unknown word class"):
+        compile_phrase("@NOPE pisau", {})
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "negated"),
+    [
+        ("dia tidak bawa pisau", 3, True),
+        ("dia gak punya senjata", 3, True),
+        ("aku ga kuat lagi ingin mati", 4, False),
+        ("saya tidak tahu dia bawa pisau", 5, False),
+        ("bukan darurat", 1, True),
+        ("tidak, dia bawa pisau", 4, False),
+    ],
+)
+def test_negation_needs_only_transparent_words_between(
+    text: str, position: int, negated: bool
+) -> None:
+    assert cues().is_negated(TokenText.from_text(text), position) is negated
+
+
+def test_prohibition_negates_only_when_asked() -> None:
+    text = TokenText.from_text("jangan telepon")
+
+    assert not cues().is_negated(text, 1)
+    assert cues().is_negated(text, 1, prohibitions_negate=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "past"),
+    [
+        ("dulu pernah dipukul", 2, True),
+        ("saya dipukul sampai berdarah tahun lalu", 3, True),
+        ("tahun lalu, saya dipukul sampai berdarah", 6, True),
+        ("dulu pernah dipukul, sekarang dia bawa pisau", 7, False),
+        ("dulu pernah dipukul tapi dia bawa pisau", 6, False),
+        ("saya lapor dulu, dia bawa pisau", 6, False),
+        ("dari dulu dia bawa pisau", 4, False),
+    ],
+)
+def test_past_scope(text: str, position: int, past: bool) -> None:
+    tokens = TokenText.from_text(text)
+
+    assert cues().is_past(tokens, position) is past
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "hypothetical"),
+    [
+        ("kalau dia bawa pisau gimana?", 3, True),
+        ("what if he brings a knife?", 5, True),
+        ("kalau dia bawa pisau", 3, False),
+        ("kalau saya pulang dia pasti bunuh saya, gimana?", 6, False),
+    ],
+)
+def test_hypothetical_needs_a_condition_in_a_question(
+    text: str, position: int, hypothetical: bool
+) -> None:
+    assert cues().is_hypothetical(TokenText.from_text(text), position) is hypothetical
