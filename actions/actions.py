@@ -136,6 +136,8 @@ class ActionOpening(Action):
             # Safety is asked again after every pause: the situation may have changed.
             return [
                 SlotSet("safe_to_talk", None),
+                # A new session carries slots over, the question being asked included: ask afresh.
+                SlotSet("requested_slot", None),
                 SlotSet("intake_status", "in_progress"),
                 FollowupAction(FORM),
             ]
@@ -145,7 +147,8 @@ class ActionOpening(Action):
             if not _text(tracker).startswith("/")
             else {}
         )
-        if intent not in STARTING_INTENTS and status is None and not facts:
+        if intent not in STARTING_INTENTS and not facts:
+            # A stray "ya" / "tidak" with no intake under way: offer choices rather than start one.
             dispatcher.utter_message(response="utter_default")
             return events
 
@@ -420,7 +423,7 @@ class ActionFinishIntake(Action):
         dispatcher.utter_message(
             response="utter_ticket_created",
             ticket_reference=reference,
-            call_center=str(result.get("call_center") or ""),
+            call_center=str(result.get("call_center_phone") or ""),
         )
         for response, values in next_steps(slots, result, language):
             dispatcher.utter_message(response=response, **values)
@@ -437,9 +440,10 @@ def next_steps(
     slots: dict[str, Any], result: dict[str, Any], language: str
 ) -> list[tuple[str, dict[str, str]]]:
     """Which "what happens next" responses to send, honouring how and when contact is allowed."""
+    unit = get_unit(str(result["unit_id"])) if result.get("unit_id") else None
     values = {
         "unit_name": str(result.get("unit_name") or ""),
-        "next_opening": str(result.get("next_opening_text") or result.get("next_opening") or ""),
+        "next_opening": hours.format_next_opening(unit, now_utc(), language) if unit else "",
     }
     if result.get("on_call_alerted"):
         first = "utter_next_on_call"

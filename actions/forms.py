@@ -72,6 +72,13 @@ class ValidateIntakeForm(FormValidationAction):
         updates = self.updates_for_message(dispatcher, tracker)
         return [SlotSet(slot, value) for slot, value in updates.items()]
 
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        # Answers were parsed and checked while extracting. The default would drop every slot that
+        # is not a question of the form (the resolved region, place choices, the consent time...).
+        return [SlotSet(slot, value) for slot, value in tracker.slots_to_validate().items()]
+
     def updates_for_message(
         self, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any]:

@@ -286,6 +286,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--model", type=Path, help="trained model; default: newest in models/")
     parser.add_argument(
         "--rasa-bin",
+        "--rasa",
         default=os.environ.get("RASA_BIN", "rasa"),
         help="rasa executable of the engine env (default: $RASA_BIN, else rasa on PATH)",
     )

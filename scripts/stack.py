@@ -8,6 +8,7 @@ their own ports, Redis database and SQL database.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import signal
@@ -57,6 +58,28 @@ def wait_http(url: str, timeout: float, process: subprocess.Popen[bytes] | None 
             pass
         time.sleep(0.5)
     raise TimeoutError(f"{url} not healthy after {timeout:.0f}s")
+
+
+def wait_rasa_model(base_url: str, timeout: float, process: subprocess.Popen[bytes]) -> None:
+    """Rasa answers `GET /` before its model is loaded; ready means a real turn gets a reply."""
+    deadline = time.monotonic() + timeout
+    body = json.dumps({"sender": "readiness-probe", "message": "/thank"}).encode()
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"Rasa exited with code {process.returncode}")
+        request = urllib.request.Request(
+            f"{base_url}/webhooks/rest/webhook",
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                if response.status == 200 and json.loads(response.read() or b"[]"):
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError, ValueError):
+            pass
+        time.sleep(1.0)
+    raise TimeoutError(f"Rasa model not loaded after {timeout:.0f}s")
 
 
 @dataclass
@@ -152,6 +175,7 @@ class Stack:
             wait_http(f"http://127.0.0.1:{self.actions_port}/health", timeout, actions)
             wait_http(f"http://127.0.0.1:{self.bridge_port}/healthz", timeout, bridge)
             wait_http(f"http://127.0.0.1:{self.rasa_port}/", timeout, rasa)
+            wait_rasa_model(f"http://127.0.0.1:{self.rasa_port}", timeout, rasa)
         except Exception:
             self.stop()
             raise

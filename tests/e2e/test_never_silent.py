@@ -1,0 +1,77 @@
+"""Never silent: every message of the held-out NLU set, sent as the first message of a new
+conversation and again in the middle of the intake form, gets at least one non-empty reply.
+
+A stock Rasa bot with no fallback answers `[]` to an unsure turn; a frightened person must
+never be left with nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+
+from tests.e2e.conftest import RunningStack
+
+pytestmark = pytest.mark.e2e
+
+HELDOUT = Path(__file__).resolve().parents[1] / "nlu" / "heldout"
+ANNOTATION = re.compile(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})")
+
+
+def heldout_messages() -> list[str]:
+    messages: list[str] = []
+    for path in sorted(HELDOUT.glob("*.yml")):
+        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
+            for line in str(block.get("examples", "")).splitlines():
+                line = line.strip()
+                if line.startswith("- "):
+                    messages.append(ANNOTATION.sub(r"\1", line[2:]).strip())
+    return [m for m in messages if m]
+
+
+def replies(stack: RunningStack, sender: str, message: str) -> list[dict[str, object]]:
+    response = httpx.post(
+        f"{stack.rasa_url}/webhooks/rest/webhook",
+        json={"sender": sender, "message": message},
+        timeout=120,
+    )
+    response.raise_for_status()
+    return list(response.json())
+
+
+def is_silent(messages: list[dict[str, object]]) -> bool:
+    return not any(str(m.get("text") or "").strip() or m.get("buttons") or m.get("custom") for m in messages)
+
+
+def test_every_heldout_message_gets_an_answer_as_a_first_message(stack: RunningStack) -> None:
+    messages = heldout_messages()
+    assert len(messages) >= 400
+
+    def first(message: str) -> tuple[str, bool]:
+        return message, is_silent(replies(stack, f"web:{uuid.uuid4().hex}", message))
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(first, messages))
+    silent = [message for message, was_silent in results if was_silent]
+    assert silent == [], f"{len(silent)} of {len(messages)} messages got no answer: {silent[:10]}"
+
+
+def test_every_heldout_message_gets_an_answer_inside_the_form(stack: RunningStack) -> None:
+    messages = heldout_messages()[::3]
+
+    def inside_form(message: str) -> tuple[str, bool]:
+        sender = f"web:{uuid.uuid4().hex}"
+        for setup in ("/greet", "/affirm", "/deny", "/affirm"):
+            replies(stack, sender, setup)
+        return message, is_silent(replies(stack, sender, message))
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(inside_form, messages))
+    silent = [message for message, was_silent in results if was_silent]
+    assert silent == [], f"{len(silent)} of {len(messages)} messages got no answer in the form: {silent[:10]}"

@@ -1,0 +1,120 @@
+"""The form validation action over real rasa-sdk objects: what one message sets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.forms import ValidateIntakeForm
+
+DOMAIN: dict[str, Any] = {
+    "forms": {
+        "intake_form": {
+            "required_slots": ["safe_to_talk", "shared_device", "consent_record", "place"]
+        }
+    }
+}
+
+
+def tracker(
+    text: str, intent: str, slots: dict[str, Any], entities: list[dict[str, Any]] | None = None
+) -> Tracker:
+    return Tracker(
+        sender_id="web:test",
+        slots={"language": "id", **slots},
+        latest_message={
+            "text": text,
+            "intent": {"name": intent, "confidence": 0.9},
+            "entities": entities or [],
+        },
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "intake_form"},
+        latest_action_name="action_listen",
+    )
+
+
+async def run(
+    text: str, intent: str, slots: dict[str, Any], entities: list[dict[str, Any]] | None = None
+) -> tuple[dict[str, Any], list[str]]:
+    dispatcher = CollectingDispatcher()
+    events = await ValidateIntakeForm().run(
+        dispatcher, tracker(text, intent, slots, entities), DOMAIN
+    )
+    sets = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    return sets, [m.get("response") for m in dispatcher.messages]
+
+
+def answers(sets: dict[str, Any]) -> dict[str, Any]:
+    """Slot events other than requested_slot: with none, Rasa rejects the form and the rules answer."""
+    return {k: v for k, v in sets.items() if k != "requested_slot"}
+
+
+CONSENTED = {"safe_to_talk": True, "shared_device": False, "consent_record": True}
+
+
+async def test_a_place_answer_keeps_the_resolved_region() -> None:
+    sets, _ = await run("Balikpapan", "inform", {**CONSENTED, "requested_slot": "place"})
+    assert sets["place"] == "Balikpapan"
+    assert sets["region"]["city"]["code"] == "64.71"
+
+
+async def test_an_emergency_is_left_to_the_rules() -> None:
+    sets, _ = await run(
+        "dia bawa pisau mau bunuh saya", "emergency", {**CONSENTED, "requested_slot": "place"}
+    )
+    assert answers(sets) == {}
+
+
+async def test_skip_records_skipped_and_says_so() -> None:
+    sets, responses = await run("lewati", "skip", {**CONSENTED, "requested_slot": "place"})
+    assert sets["place"] == "skipped"
+    assert "utter_noted_skip" in responses
+
+
+async def test_skipping_consent_is_no_consent() -> None:
+    sets, _ = await run(
+        "gak tau",
+        "skip",
+        {"safe_to_talk": True, "shared_device": False, "requested_slot": "consent_record"},
+    )
+    assert sets["consent_record"] is False
+
+
+async def test_a_question_out_of_turn_is_not_taken_as_an_answer() -> None:
+    sets, _ = await run("ini gratis?", "ask_cost", {**CONSENTED, "requested_slot": "place"})
+    assert answers(sets) == {}
+
+
+async def test_a_correction_changes_the_earlier_answer() -> None:
+    slots = {**CONSENTED, "victim_age": 14, "requested_slot": "place"}
+    sets, responses = await run("eh salah, umurnya 15", "correct", slots)
+    assert sets["victim_age"] == 15
+    assert "utter_corrected" in responses
+
+
+async def test_a_button_payload_fills_the_slot() -> None:
+    slots = {"safe_to_talk": True, "requested_slot": "shared_device"}
+    sets, _ = await run("/deny", "deny", slots)
+    assert sets["shared_device"] is False
+    assert sets["requested_slot"] == "consent_record"
+
+
+async def test_consent_records_when_it_was_given() -> None:
+    sets, _ = await run(
+        "boleh",
+        "affirm",
+        {"safe_to_talk": True, "shared_device": False, "requested_slot": "consent_record"},
+    )
+    assert sets["consent_record"] is True
+    assert sets["consent_given_at"]
+
+
+async def test_not_safe_ends_the_form() -> None:
+    sets, _ = await run("tidak", "deny", {"requested_slot": "safe_to_talk"})
+    assert sets["safe_to_talk"] is False
+    assert sets["requested_slot"] is None
