@@ -21,7 +21,7 @@ from actions import bridge_client, flow
 from actions.forms import region_label
 from actions.submission import build_submission, channel_of
 from actions.summary import build_summary
-from lapor_aman import hours
+from lapor_aman import extract, hours
 from lapor_aman.config import get_settings
 from lapor_aman.emergency import format_numbers
 from lapor_aman.labels import label
@@ -214,6 +214,9 @@ class ActionEmergency(Action):
                 events.append(SlotSet("narrative", text))
 
         status = tracker.get_slot("intake_status")
+        if tracker.get_slot("requested_slot") == "safe_to_talk" and extract.parse_yes_no(text) is False:
+            # "tidak aman, suami di rumah" answers the safety question too: after the numbers, pause.
+            return [*events, FollowupAction("action_not_safe")]
         if tracker.active_loop_name == FORM:
             dispatcher.utter_message(response="utter_emergency_continue")
             return events
@@ -352,7 +355,8 @@ class ActionAskPlace(Action):
             {"title": region_label(c)[:60], "payload": f'/inform{{"choice":"{i}"}}'}
             for i, c in enumerate(candidates, start=1)
         ]
-        dispatcher.utter_message(response="utter_ask_place_choose", buttons=buttons)
+        choices = "\n".join(f"{i}. {region_label(c)}" for i, c in enumerate(candidates, start=1))
+        dispatcher.utter_message(response="utter_ask_place_choose", buttons=buttons, choices=choices)
         return []
 
 
@@ -408,7 +412,13 @@ class ActionFinishIntake(Action):
         dispatcher: CollectingDispatcher, tracker: Tracker, slots: dict[str, Any], language: str
     ) -> list[EventType]:
         now = now_utc()
-        submission = build_submission(slots, sender_id=tracker.sender_id, now=now)
+        try:
+            submission = build_submission(slots, sender_id=tracker.sender_id, now=now)
+        except ValueError:
+            # A gap between the form and the contract must not leave the reporter with silence.
+            log.exception("submission does not fit the ticket contract")
+            dispatcher.utter_message(response="utter_submit_failed")
+            return [SlotSet("confirmed", None), FollowupAction(FORM)]
         # Same conversation + same consent moment = same report, so a retry never makes two tickets.
         key_source = f"{tracker.sender_id}|{slots.get('consent_given_at')}"
         idempotency_key = hashlib.sha256(key_source.encode()).hexdigest()[:32]

@@ -19,13 +19,14 @@ from rasa_sdk.types import DomainDict
 from actions import flow
 from lapor_aman import extract
 
-# Intents the form never swallows: their rules answer them, then the form resumes.
-INTERRUPTING_INTENTS = frozenset(
+# Always answered by their rules, whatever question is open: danger first, and the way out.
+HARD_INTERRUPTIONS = frozenset({"emergency", "stop", "restart"})
+# Answered by their rules unless the message also answers the open question: the classifier
+# cannot know which question was asked ("Ya, saya bersedia" read as not_safe, "I'm her sister" as
+# bot_challenge), the parsers of that question can.
+SOFT_INTERRUPTIONS = frozenset(
     {
-        "emergency",
         "not_safe",
-        "stop",
-        "restart",
         "use_english",
         "use_indonesian",
         "ask_cost",
@@ -46,7 +47,8 @@ INTERRUPTING_INTENTS = frozenset(
 )
 # Free-text questions take the words as the answer unless the message is clearly something else.
 FREE_TEXT_SLOTS = frozenset({"narrative", "code_word", "victim_disability"})
-FREE_TEXT_INTERRUPTIONS = frozenset({"emergency", "not_safe", "stop", "restart"})
+# Below this many words a "not safe" message in a free-text answer is a pause, not a story.
+SHORT_MESSAGE_WORDS = 5
 
 
 def now_utc() -> datetime:
@@ -90,15 +92,13 @@ class ValidateIntakeForm(FormValidationAction):
         slots = tracker.current_slot_values()
         now = now_utc()
 
-        if intent in FREE_TEXT_INTERRUPTIONS:
+        is_payload = text.startswith("/")
+        if intent in HARD_INTERRUPTIONS or (is_payload and intent in SOFT_INTERRUPTIONS):
             return {}
-        if intent in INTERRUPTING_INTENTS and requested not in FREE_TEXT_SLOTS:
-            return {}
-        if text.startswith("/") and intent in INTERRUPTING_INTENTS:
-            return {}
+        if intent in SOFT_INTERRUPTIONS:
+            return self._answer_despite_intent(dispatcher, tracker, intent, text, requested, slots, now)
 
         updates: dict[str, Any] = {}
-        is_payload = text.startswith("/")
 
         if requested and (intent == "skip" or (not is_payload and extract.is_skip(text))):
             return self._skip(dispatcher, requested, slots)
@@ -128,6 +128,37 @@ class ValidateIntakeForm(FormValidationAction):
         return updates
 
     # --- pieces --------------------------------------------------------------------------
+
+    def _answer_despite_intent(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        intent: str,
+        text: str,
+        requested: str | None,
+        slots: dict[str, Any],
+        now: datetime,
+    ) -> dict[str, Any]:
+        """A message classified as an interruption that may still answer the open question."""
+        if not requested or "?" in text:
+            return {}  # a question is answered by its rule; the form then asks again
+        if intent == "not_safe":
+            if requested == "safe_to_talk":
+                return {"safe_to_talk": False}
+            if requested == "shared_device":
+                # "hp ini dipakai bareng suami": someone else does read this phone.
+                answer = extract.parse_yes_no(text)
+                return self._apply_answer(
+                    dispatcher, requested, flow.Parsed(True if answer is None else answer), slots, now
+                )
+            if requested in FREE_TEXT_SLOTS and len(text.split()) < SHORT_MESSAGE_WORDS:
+                return {}
+        answer = self._answer(requested, text, [], None, slots, now)
+        if answer is None or answer.value is None:
+            return {}
+        if requested in FREE_TEXT_SLOTS and intent != "not_safe" and len(text.split()) < SHORT_MESSAGE_WORDS:
+            return {}
+        return self._apply_answer(dispatcher, requested, answer, slots, now)
 
     def _answer(
         self,

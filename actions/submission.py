@@ -86,8 +86,11 @@ def _contact(slots: Mapping[str, Any]) -> dict[str, Any]:
     if not allowed:
         return contact
     channel = _known(slots.get("contact_channel"))
-    contact["channel"] = channel if channel in ("this_chat", "phone_call", "sms") else "this_chat"
     phone = _known(slots.get("contact_phone"))
+    if channel in ("phone_call", "sms") and not phone:
+        # Phone or SMS chosen but no number given: this chat is the only way left to reach them.
+        channel = "this_chat"
+    contact["channel"] = channel if channel in ("this_chat", "phone_call", "sms") else "this_chat"
     if phone:
         contact["phone"] = phone
     times = _known(slots.get("safe_times"))

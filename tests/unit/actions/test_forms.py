@@ -118,3 +118,37 @@ async def test_not_safe_ends_the_form() -> None:
     sets, _ = await run("tidak", "deny", {"requested_slot": "safe_to_talk"})
     assert sets["safe_to_talk"] is False
     assert sets["requested_slot"] is None
+
+
+async def test_consent_in_words_wins_over_a_misread_not_safe() -> None:
+    slots = {"safe_to_talk": True, "shared_device": False, "requested_slot": "consent_record"}
+    sets, _ = await run("Ya, saya bersedia.", "not_safe", slots)
+    assert sets["consent_record"] is True
+
+
+async def test_a_shared_phone_described_in_words_is_an_answer_not_a_pause() -> None:
+    sets, responses = await run(
+        "iya, hp ini dipakai bareng suami",
+        "not_safe",
+        {"safe_to_talk": True, "requested_slot": "shared_device"},
+    )
+    assert sets["shared_device"] is True
+    assert "utter_shared_device_advice" in responses
+
+
+async def test_a_short_not_safe_message_pauses_even_during_the_story() -> None:
+    sets, _ = await run("dia datang", "not_safe", {**CONSENTED, "requested_slot": "narrative"})
+    assert answers(sets) == {}
+
+
+async def test_a_long_story_misread_as_not_safe_is_kept_as_the_story() -> None:
+    story = "dia masuk ke kamar aku waktu malam pas ibu kerja"
+    sets, _ = await run(story, "not_safe", {**CONSENTED, "requested_slot": "narrative"})
+    assert sets["narrative"] == story
+
+
+async def test_an_answer_misread_as_a_question_fills_the_slot() -> None:
+    sets, _ = await run(
+        "I'm her sister", "bot_challenge", {**CONSENTED, "requested_slot": "reporter_role"}
+    )
+    assert sets["reporter_role"] == "family"

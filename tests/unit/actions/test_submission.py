@@ -86,3 +86,11 @@ def test_skipped_answers_become_unknown_not_guesses() -> None:
     assert submission.contact.channel == "none"
     assert submission.consent.basis == "own_consent"
     assert not any(submission.consent.share_with_services.model_dump().values())
+
+
+def test_sms_without_a_number_falls_back_to_this_chat() -> None:
+    slots = {**FULL, "contact_channel": "sms", "contact_phone": SKIPPED}
+    submission = build_submission(slots, sender_id="wa:abc", now=NOW)
+    assert submission.contact.allowed is True
+    assert submission.contact.channel == "this_chat"
+    assert submission.contact.phone is None
