@@ -214,7 +214,10 @@ class ActionEmergency(Action):
                 events.append(SlotSet("narrative", text))
 
         status = tracker.get_slot("intake_status")
-        if tracker.get_slot("requested_slot") == "safe_to_talk" and extract.parse_yes_no(text) is False:
+        if (
+            tracker.get_slot("requested_slot") == "safe_to_talk"
+            and extract.parse_yes_no(text) is False
+        ):
             # "tidak aman, suami di rumah" answers the safety question too: after the numbers, pause.
             return [*events, FollowupAction("action_not_safe")]
         if tracker.active_loop_name == FORM:
@@ -356,7 +359,9 @@ class ActionAskPlace(Action):
             for i, c in enumerate(candidates, start=1)
         ]
         choices = "\n".join(f"{i}. {region_label(c)}" for i, c in enumerate(candidates, start=1))
-        dispatcher.utter_message(response="utter_ask_place_choose", buttons=buttons, choices=choices)
+        dispatcher.utter_message(
+            response="utter_ask_place_choose", buttons=buttons, choices=choices
+        )
         return []
 
 

@@ -96,7 +96,9 @@ class ValidateIntakeForm(FormValidationAction):
         if intent in HARD_INTERRUPTIONS or (is_payload and intent in SOFT_INTERRUPTIONS):
             return {}
         if intent in SOFT_INTERRUPTIONS:
-            return self._answer_despite_intent(dispatcher, tracker, intent, text, requested, slots, now)
+            return self._answer_despite_intent(
+                dispatcher, tracker, intent, text, requested, slots, now
+            )
 
         updates: dict[str, Any] = {}
 
@@ -149,14 +151,22 @@ class ValidateIntakeForm(FormValidationAction):
                 # "hp ini dipakai bareng suami": someone else does read this phone.
                 answer = extract.parse_yes_no(text)
                 return self._apply_answer(
-                    dispatcher, requested, flow.Parsed(True if answer is None else answer), slots, now
+                    dispatcher,
+                    requested,
+                    flow.Parsed(True if answer is None else answer),
+                    slots,
+                    now,
                 )
             if requested in FREE_TEXT_SLOTS and len(text.split()) < SHORT_MESSAGE_WORDS:
                 return {}
         answer = self._answer(requested, text, [], None, slots, now)
         if answer is None or answer.value is None:
             return {}
-        if requested in FREE_TEXT_SLOTS and intent != "not_safe" and len(text.split()) < SHORT_MESSAGE_WORDS:
+        if (
+            requested in FREE_TEXT_SLOTS
+            and intent != "not_safe"
+            and len(text.split()) < SHORT_MESSAGE_WORDS
+        ):
             return {}
         return self._apply_answer(dispatcher, requested, answer, slots, now)
 

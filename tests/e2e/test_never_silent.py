@@ -46,7 +46,9 @@ def replies(stack: RunningStack, sender: str, message: str) -> list[dict[str, ob
 
 
 def is_silent(messages: list[dict[str, object]]) -> bool:
-    return not any(str(m.get("text") or "").strip() or m.get("buttons") or m.get("custom") for m in messages)
+    return not any(
+        str(m.get("text") or "").strip() or m.get("buttons") or m.get("custom") for m in messages
+    )
 
 
 def test_every_heldout_message_gets_an_answer_as_a_first_message(stack: RunningStack) -> None:
@@ -74,4 +76,6 @@ def test_every_heldout_message_gets_an_answer_inside_the_form(stack: RunningStac
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(inside_form, messages))
     silent = [message for message, was_silent in results if was_silent]
-    assert silent == [], f"{len(silent)} of {len(messages)} messages got no answer in the form: {silent[:10]}"
+    assert silent == [], (
+        f"{len(silent)} of {len(messages)} messages got no answer in the form: {silent[:10]}"
+    )
