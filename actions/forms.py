@@ -149,18 +149,18 @@ class ValidateIntakeForm(FormValidationAction):
                 return {"safe_to_talk": False}
             if requested == "shared_device":
                 # "hp ini dipakai bareng suami": someone else does read this phone.
-                answer = extract.parse_yes_no(text)
+                said = extract.parse_yes_no(text)
                 return self._apply_answer(
                     dispatcher,
                     requested,
-                    flow.Parsed(True if answer is None else answer),
+                    flow.Parsed(True if said is None else said),
                     slots,
                     now,
                 )
             if requested in FREE_TEXT_SLOTS and len(text.split()) < SHORT_MESSAGE_WORDS:
                 return {}
-        answer = self._answer(requested, text, [], None, slots, now)
-        if answer is None or answer.value is None:
+        parsed = self._answer(requested, text, [], None, slots, now)
+        if parsed is None or parsed.value is None:
             return {}
         if (
             requested in FREE_TEXT_SLOTS
@@ -168,7 +168,7 @@ class ValidateIntakeForm(FormValidationAction):
             and len(text.split()) < SHORT_MESSAGE_WORDS
         ):
             return {}
-        return self._apply_answer(dispatcher, requested, answer, slots, now)
+        return self._apply_answer(dispatcher, requested, parsed, slots, now)
 
     def _answer(
         self,
