@@ -92,7 +92,6 @@ def unit_values(unit: Unit, language: str, now: datetime) -> dict[str, str]:
         "call_center": unit.call_center_phone,
         "next_opening": hours.format_next_opening(unit, now, language),
         "office_hours": hours.opening_hours_text(unit.hours, language),
-        "unit_address": str(getattr(unit, "address", None) or unit.name),
     }
 
 

@@ -387,11 +387,11 @@ def answer_from_entities(slot: str, entities: Sequence[Mapping[str, Any]]) -> Pa
 # --- facts volunteered in any message -------------------------------------------------------------
 
 
+# The victim's sex is always asked: "my husband beats me" says nothing reliable about it.
 FACT_TO_SLOT: dict[str, str] = {
     "reporter_role": "reporter_role",
     "age": "victim_age",
     "age_group": "victim_age",
-    "sex": "victim_sex",
     "relation": "perpetrator_relation",
     "violence_types": "violence_types",
     "lives_with": "perpetrator_lives_with_victim",
@@ -412,6 +412,10 @@ def volunteered_facts(text: str, now: datetime, slots: Mapping[str, Any]) -> dic
     for key, slot in FACT_TO_SLOT.items():
         value = _fact(facts, key)
         if value in (None, [], "") or is_answered(slots.get(slot)) or slot in found:
+            continue
+        if key == "relation" and not _fact(facts, "violence_types"):
+            # "kekerasan yang dialami keponakan saya": a relative named without an act is the
+            # victim as often as the perpetrator; only "suami saya mukul" names who did it.
             continue
         found[slot] = sorted(set(value)) if isinstance(value, list) else value
     occurred = _fact(facts, "occurred")

@@ -47,8 +47,23 @@ SOFT_INTERRUPTIONS = frozenset(
 )
 # Free-text questions take the words as the answer unless the message is clearly something else.
 FREE_TEXT_SLOTS = frozenset({"narrative", "code_word", "victim_disability"})
-# Below this many words a "not safe" message in a free-text answer is a pause, not a story.
+# Below this many words a "not safe" message during the story is a pause, not the story.
 SHORT_MESSAGE_WORDS = 5
+# A longer message at the place question is probably not a place name (let the rules answer it).
+PLACE_ANSWER_MAX_WORDS = 4
+# Facts beyond the question asked are read only from messages at least this long.
+VOLUNTEERED_FACTS_MIN_WORDS = 4
+# Yes/no questions whose answer must be given as such, never read out of another kind of message.
+ASK_ONLY_YES_NO = frozenset(
+    {
+        "safe_to_talk",
+        "shared_device",
+        "consent_record",
+        "contact_allowed",
+        "confirmed",
+        "consent_share",
+    }
+)
 
 
 def now_utc() -> datetime:
@@ -117,8 +132,15 @@ class ValidateIntakeForm(FormValidationAction):
             updates.update(self._apply_answer(dispatcher, requested, requested_answer, slots, now))
         elif requested == "place" and not corrected and not is_payload:
             self._place_not_understood(dispatcher, text, now, updates)
+        elif requested == "contact_phone" and not corrected and any(ch.isdigit() for ch in text):
+            dispatcher.utter_message(response="utter_invalid_phone")
+            # Counts as handled, so the form asks for the number again instead of a generic "sorry".
+            updates["contact_phone"] = None
 
-        if not is_payload and requested not in FREE_TEXT_SLOTS:
+        # A short answer ("masih anak-anak", "cowok") is only the answer: reading facts out of it
+        # would turn "masih" into "still happening" and "cowok" into a boyfriend.
+        says_more = requested is None or len(text.split()) >= VOLUNTEERED_FACTS_MIN_WORDS
+        if not is_payload and requested not in FREE_TEXT_SLOTS and says_more:
             merged = {**slots, **updates}
             for slot, value in flow.volunteered_facts(text, now, merged).items():
                 updates.setdefault(slot, value)
@@ -145,6 +167,7 @@ class ValidateIntakeForm(FormValidationAction):
         if not requested or "?" in text:
             return {}  # a question is answered by its rule; the form then asks again
         if intent == "not_safe":
+            # A pause wins, except where the words plainly answer a safety question or tell the story.
             if requested == "safe_to_talk":
                 return {"safe_to_talk": False}
             if requested == "shared_device":
@@ -157,16 +180,13 @@ class ValidateIntakeForm(FormValidationAction):
                     slots,
                     now,
                 )
-            if requested in FREE_TEXT_SLOTS and len(text.split()) < SHORT_MESSAGE_WORDS:
+            if requested != "narrative" or len(text.split()) < SHORT_MESSAGE_WORDS:
                 return {}
+        elif requested in ASK_ONLY_YES_NO:
+            # "makasih ya kak" holds a "ya" but is not consent: these answers are never inferred.
+            return {}
         parsed = self._answer(requested, text, [], None, slots, now)
         if parsed is None or parsed.value is None:
-            return {}
-        if (
-            requested in FREE_TEXT_SLOTS
-            and intent != "not_safe"
-            and len(text.split()) < SHORT_MESSAGE_WORDS
-        ):
             return {}
         return self._apply_answer(dispatcher, requested, parsed, slots, now)
 
@@ -283,6 +303,9 @@ class ValidateIntakeForm(FormValidationAction):
             # Ambiguous: keep the candidates; action_ask_place offers them as buttons.
             updates.update(parsed.extra)
             updates["place"] = None
+        elif parsed is None and len(text.split()) <= PLACE_ANSWER_MAX_WORDS:
+            dispatcher.utter_message(response="utter_place_unknown")
+            updates["place_candidates"] = None
 
 
 def region_label(region: dict[str, Any]) -> str:

@@ -162,6 +162,15 @@ def _times_in(segment: str) -> list[re.Match[str]]:
     ]
     if clock_like and len(found) >= 2:
         return [m for m in found if 0 <= int(m.group("hour")) <= 24]
+    if not clock_like and found and all(0 <= int(m.group("hour")) <= 24 for m in found[:2]):
+        first = found[0]
+        # A bare range ("weekdays 10-12") or a bare hour after "after"/"before" ("after 9") is a time.
+        if len(found) >= 2 and _RANGE_BETWEEN.match(segment[first.end() : found[1].start()]):
+            return found[:2]
+        before = segment[: first.start()]
+        cues = _words("after_words") | _words("before_words")
+        if any(re.search(rf"\b{re.escape(w)}\s*$", before) for w in cues):
+            return [first]
     return [m for m in clock_like if 0 <= int(m.group("hour")) <= 24]
 
 

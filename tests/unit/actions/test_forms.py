@@ -119,10 +119,29 @@ async def test_not_safe_ends_the_form() -> None:
     assert sets["requested_slot"] is None
 
 
-async def test_consent_in_words_wins_over_a_misread_not_safe() -> None:
+async def test_not_safe_pauses_even_when_the_words_could_answer() -> None:
+    # "suami" could be read as the victim's sex; a pause must win.
+    sets, _ = await run(
+        "nanti dulu, suami pulang", "not_safe", {**CONSENTED, "requested_slot": "victim_sex"}
+    )
+    assert answers(sets) == {}
+
+
+async def test_thanks_is_never_consent() -> None:
     slots = {"safe_to_talk": True, "shared_device": False, "requested_slot": "consent_record"}
-    sets, _ = await run("Ya, saya bersedia.", "not_safe", slots)
-    assert sets["consent_record"] is True
+    sets, _ = await run("makasih ya kak", "thank", slots)
+    assert answers(sets) == {}
+
+
+async def test_a_short_code_word_is_kept_whatever_the_classifier_says() -> None:
+    sets, _ = await run("kucing", "out_of_scope", {**CONSENTED, "requested_slot": "code_word"})
+    assert sets["code_word"] == "kucing"
+
+
+async def test_a_short_answer_is_only_the_answer() -> None:
+    sets, _ = await run("masih anak-anak", "inform", {**CONSENTED, "requested_slot": "victim_age"})
+    assert sets["victim_age"] == "child"
+    assert "ongoing" not in sets
 
 
 async def test_a_shared_phone_described_in_words_is_an_answer_not_a_pause() -> None:

@@ -1,0 +1,31 @@
+"""Answers found wrongly parsed by the end-to-end conversation tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from lapor_aman.extract import parse_relation, parse_safe_times
+
+
+@pytest.mark.parametrize(
+    ("text", "window"),
+    [
+        ("weekdays 10-12", ("10:00", "12:00")),
+        ("evenings after 9", ("21:00", "23:59")),
+        ("jam 10 sampai 12", ("10:00", "12:00")),
+    ],
+)
+def test_bare_ranges_and_after_hours_are_clock_times(text: str, window: tuple[str, str]) -> None:
+    parsed = parse_safe_times(text)
+    assert parsed and (parsed[0]["start"], parsed[0]["end"]) == window
+
+
+def test_weekdays_range_keeps_the_weekdays() -> None:
+    assert parse_safe_times("weekdays 10-12")[0]["days"] == ["mon", "tue", "wed", "thu", "fri"]
+
+
+@pytest.mark.parametrize(
+    "text", ["anaknya sendiri", "anak kandungnya", "menantunya", "cucunya", "her son"]
+)
+def test_the_victims_own_children_and_in_laws_are_family(text: str) -> None:
+    assert parse_relation(text) == "other_family"
