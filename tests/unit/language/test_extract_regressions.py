@@ -29,3 +29,20 @@ def test_weekdays_range_keeps_the_weekdays() -> None:
 )
 def test_the_victims_own_children_and_in_laws_are_family(text: str) -> None:
     assert parse_relation(text) == "other_family"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("saya sudah menelan semua obat tidur di rumah", True),
+        ("pngn mti aj rsanya", True),
+        ("do you have emergency housing?", False),
+        ("di Palu ada anak yatim yang disuruh kerja terus sama walinya", False),
+        ("tiap hari saya direndahkan suami di depan keluarga besarnya", False),
+        ("dia bawa palu mau mukul saya", True),
+    ],
+)
+def test_safety_net_cases_found_on_the_heldout_set(text: str, expected: bool) -> None:
+    from lapor_aman.safety import detect_emergency
+
+    assert detect_emergency(text).is_emergency is expected
