@@ -13,7 +13,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType, FollowupAction, SlotSet
+from rasa_sdk.events import (
+    ActiveLoop,
+    AllSlotsReset,
+    EventType,
+    FollowupAction,
+    SlotSet,
+    UserUtteranceReverted,
+)
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -217,8 +224,10 @@ class ActionEmergency(Action):
             tracker.get_slot("requested_slot") == "safe_to_talk"
             and extract.parse_yes_no(text) is False
         ):
-            # "tidak aman, suami di rumah" answers the safety question too: after the numbers, pause.
-            return [*events, FollowupAction("action_not_safe")]
+            # "tidak aman, suami di rumah" answers the safety question too: after the numbers, pause
+            # here and wait, rather than leave the dialogue policies a state no rule describes.
+            dispatcher.utter_message(response="utter_not_safe")
+            return [*events, *pause_events(status), FollowupAction("action_listen")]
         if tracker.active_loop_name == FORM:
             dispatcher.utter_message(response="utter_emergency_continue")
             return events
@@ -256,15 +265,17 @@ class ActionNotSafe(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         dispatcher.utter_message(response="utter_not_safe")
-        status = (
-            "paused_not_safe" if tracker.get_slot("intake_status") != "submitted" else "submitted"
-        )
-        return [
-            ActiveLoop(None),
-            SlotSet("requested_slot", None),
-            SlotSet("safe_to_talk", None),
-            SlotSet("intake_status", status),
-        ]
+        return pause_events(tracker.get_slot("intake_status"))
+
+
+def pause_events(status: str | None) -> list[EventType]:
+    """Stop asking, keep the answers; safety is asked again when the person comes back."""
+    return [
+        ActiveLoop(None),
+        SlotSet("requested_slot", None),
+        SlotSet("safe_to_talk", None),
+        SlotSet("intake_status", "submitted" if status == "submitted" else "paused_not_safe"),
+    ]
 
 
 class ActionQuickExit(Action):
@@ -335,9 +346,11 @@ class ActionDefaultFallback(Action):
                 response="utter_already_submitted",
                 ticket_reference=tracker.get_slot("ticket_reference"),
             )
-            return []
-        dispatcher.utter_message(response="utter_default")
-        return []
+        else:
+            dispatcher.utter_message(response="utter_default")
+        # As Rasa's own fallback does: forget the unclear message, so the policies do not predict
+        # the fallback again on the same state (a loop of "sorry" messages).
+        return [UserUtteranceReverted()]
 
 
 class ActionAskPlace(Action):

@@ -15,6 +15,7 @@ from typing import Any
 
 from lapor_aman import extract
 from lapor_aman.regions import resolve_place
+from lapor_aman.safety import detect_emergency
 
 # A slot the reporter chose not to answer ("lewati", "tidak tahu"). Distinct from None, which
 # means "not asked yet", so the form moves on and the ticket records "unknown".
@@ -413,7 +414,8 @@ def volunteered_facts(text: str, now: datetime, slots: Mapping[str, Any]) -> dic
         value = _fact(facts, key)
         if value in (None, [], "") or is_answered(slots.get(slot)) or slot in found:
             continue
-        if key == "relation" and not _fact(facts, "violence_types"):
+        named_act = _fact(facts, "violence_types") or detect_emergency(text).is_emergency
+        if key == "relation" and not named_act:
             # "kekerasan yang dialami keponakan saya": a relative named without an act is the
             # victim as often as the perpetrator; only "suami saya mukul" names who did it.
             continue

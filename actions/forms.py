@@ -18,6 +18,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import flow
 from lapor_aman import extract
+from lapor_aman.emergency import format_numbers
 
 # Always answered by their rules, whatever question is open: danger first, and the way out.
 HARD_INTERRUPTIONS = frozenset({"emergency", "stop", "restart"})
@@ -51,6 +52,8 @@ FREE_TEXT_SLOTS = frozenset({"narrative", "code_word", "victim_disability"})
 SHORT_MESSAGE_WORDS = 5
 # A longer message at the place question is probably not a place name (let the rules answer it).
 PLACE_ANSWER_MAX_WORDS = 4
+# A "not safe" message this short may just be a plain answer ("tidak ada", "Ya, saya bersedia").
+NOT_SAFE_ANSWER_MAX_WORDS = 3
 # Facts beyond the question asked are read only from messages at least this long.
 VOLUNTEERED_FACTS_MIN_WORDS = 4
 # Yes/no questions whose answer must be given as such, never read out of another kind of message.
@@ -108,6 +111,10 @@ class ValidateIntakeForm(FormValidationAction):
         now = now_utc()
 
         is_payload = text.startswith("/")
+        if intent == "emergency" and not is_payload and not self._net_fired(message):
+            plain = self._classifier_only_emergency(dispatcher, text, requested, slots, now)
+            if plain:
+                return plain
         if intent in HARD_INTERRUPTIONS or (is_payload and intent in SOFT_INTERRUPTIONS):
             return {}
         if intent in SOFT_INTERRUPTIONS:
@@ -153,6 +160,34 @@ class ValidateIntakeForm(FormValidationAction):
 
     # --- pieces --------------------------------------------------------------------------
 
+    @staticmethod
+    def _net_fired(message: dict[str, Any]) -> bool:
+        return any(e.get("entity") == "emergency_signal" for e in message.get("entities") or [])
+
+    def _classifier_only_emergency(
+        self,
+        dispatcher: CollectingDispatcher,
+        text: str,
+        requested: str | None,
+        slots: dict[str, Any],
+        now: datetime,
+    ) -> dict[str, Any]:
+        """The classifier alone says "emergency" but the words plainly answer the question asked.
+
+        "dia susah jalan, pakai kursi roda" at the disability question: the numbers are still given
+        (a missed emergency is the worst error), and the answer is kept instead of being lost.
+        """
+        if not requested or requested in ASK_ONLY_YES_NO or "?" in text:
+            return {}
+        parsed = self._answer(requested, text, [], None, slots, now)
+        if parsed is None or parsed.value is None:
+            return {}
+        language = str(slots.get("language") or "id")
+        dispatcher.utter_message(
+            response="utter_emergency", emergency_numbers=format_numbers(language)
+        )
+        return self._apply_answer(dispatcher, requested, parsed, slots, now)
+
     def _answer_despite_intent(
         self,
         dispatcher: CollectingDispatcher,
@@ -180,7 +215,10 @@ class ValidateIntakeForm(FormValidationAction):
                     slots,
                     now,
                 )
-            if requested != "narrative" or len(text.split()) < SHORT_MESSAGE_WORDS:
+            if requested == "narrative":
+                if len(text.split()) < SHORT_MESSAGE_WORDS:
+                    return {}
+            elif len(text.split()) > NOT_SAFE_ANSWER_MAX_WORDS:
                 return {}
         elif requested in ASK_ONLY_YES_NO:
             # "makasih ya kak" holds a "ya" but is not consent: these answers are never inferred.

@@ -196,6 +196,7 @@ def render_report(
     command: str,
     model: str,
     generated_at: datetime,
+    note: str = "",
 ) -> str:
     intent_f1 = macro_f1(rows)
     entity_f1 = macro_f1(entities)
@@ -210,6 +211,7 @@ def render_report(
         f"- Date: {generated_at:%Y-%m-%d %H:%M} UTC",
         f"- Model: `{model}`",
         f"- Command: `{command}`",
+        *([f"- Note: {note}"] if note else []),
         f"- Held-out messages: {total} in {len(rows)} intents ({emergency.support} emergencies)",
         "- Classifier alone: the deterministic safety net (`lapor_aman/safety.py`) is not part of"
         " `rasa test nlu` unless it runs inside the pipeline of the model under test.",
@@ -262,7 +264,9 @@ def entity_report_path(results_dir: Path) -> Path | None:
     return others[0] if others else None
 
 
-def build_report(results_dir: Path, command: str, model: str) -> tuple[str, list[str]]:
+def build_report(
+    results_dir: Path, command: str, model: str, note: str = ""
+) -> tuple[str, list[str]]:
     """Markdown report and the list of missed targets, from a ``rasa test nlu --out`` folder."""
     rows = intent_rows(load_json(results_dir / "intent_report.json"))
     errors_path = results_dir / "intent_errors.json"
@@ -277,6 +281,7 @@ def build_report(results_dir: Path, command: str, model: str) -> tuple[str, list
         command=command,
         model=model,
         generated_at=datetime.now(UTC),
+        note=note,
     )
     return report, target_failures(macro_f1(rows), emergency)
 
@@ -294,6 +299,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--output", type=Path, default=REPO_ROOT / "docs" / "nlu-report.md")
     parser.add_argument(
         "--results-dir", type=Path, help="reuse the output of an earlier `rasa test nlu --out`"
+    )
+    parser.add_argument(
+        "--note", default="", help="one line for the report header, e.g. the config"
     )
     parser.add_argument("--no-fail", action="store_true", help="exit 0 even if targets are missed")
     return parser.parse_args(argv)
@@ -320,7 +328,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             except (FileNotFoundError, subprocess.CalledProcessError) as error:
                 print(f"rasa test nlu failed: {error}", file=sys.stderr)
                 return 2
-        report, failures = build_report(results_dir, command, model)
+        report, failures = build_report(results_dir, command, model, args.note)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(report, encoding="utf-8")
     print(f"wrote {args.output}")

@@ -123,9 +123,12 @@ def test_targets_met_exits_zero_and_says_so(nlu_report: ModuleType, tmp_path: Pa
     (tmp_path / "intent_report.json").write_text(json.dumps(intent_report))
     output = tmp_path / "nlu-report.md"
 
-    status = nlu_report.main(["--results-dir", str(tmp_path), "--output", str(output)])
+    status = nlu_report.main(
+        ["--results-dir", str(tmp_path), "--output", str(output), "--note", "trial config"]
+    )
 
     assert status == 0
+    assert "- Note: trial config" in output.read_text()
     assert "**all targets met**" in output.read_text()
     assert "## Missed emergencies (0)" in output.read_text()
 

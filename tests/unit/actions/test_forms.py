@@ -170,3 +170,24 @@ async def test_an_answer_misread_as_a_question_fills_the_slot() -> None:
         "I'm her sister", "bot_challenge", {**CONSENTED, "requested_slot": "reporter_role"}
     )
     assert sets["reporter_role"] == "family"
+
+
+async def test_classifier_only_emergency_with_a_plain_answer_keeps_it_and_gives_numbers() -> None:
+    slots = {**CONSENTED, "requested_slot": "victim_disability"}
+    sets, responses = await run("dia susah jalan, pakai kursi roda", "emergency", slots)
+    assert sets["victim_disability"] == "dia susah jalan, pakai kursi roda"
+    assert "utter_emergency" in responses
+
+
+async def test_an_emergency_the_safety_net_confirms_is_always_left_to_the_rules() -> None:
+    net = [{"entity": "emergency_signal", "value": "weapon"}]
+    slots = {**CONSENTED, "requested_slot": "victim_disability"}
+    sets, _ = await run("dia bawa pisau sekarang", "emergency", slots, net)
+    assert answers(sets) == {}
+
+
+async def test_a_two_word_answer_misread_as_not_safe_is_an_answer() -> None:
+    sets, _ = await run(
+        "tidak ada", "not_safe", {**CONSENTED, "requested_slot": "victim_disability"}
+    )
+    assert sets["victim_disability"] == "none"
