@@ -186,7 +186,11 @@ class ValidateIntakeForm(FormValidationAction):
         dispatcher.utter_message(
             response="utter_emergency", emergency_numbers=format_numbers(language)
         )
-        return self._apply_answer(dispatcher, requested, parsed, slots, now)
+        updates = self._apply_answer(dispatcher, requested, parsed, slots, now)
+        if len(text.split()) >= VOLUNTEERED_FACTS_MIN_WORDS:
+            for slot, value in flow.volunteered_facts(text, now, {**slots, **updates}).items():
+                updates.setdefault(slot, value)
+        return updates
 
     def _answer_despite_intent(
         self,
@@ -218,10 +222,11 @@ class ValidateIntakeForm(FormValidationAction):
             if requested == "narrative":
                 if len(text.split()) < SHORT_MESSAGE_WORDS:
                     return {}
-            elif len(text.split()) > NOT_SAFE_ANSWER_MAX_WORDS:
+            elif len(text.split()) > NOT_SAFE_ANSWER_MAX_WORDS and not starts_with_yes_or_no(text):
                 return {}
-        elif requested in ASK_ONLY_YES_NO:
-            # "makasih ya kak" holds a "ya" but is not consent: these answers are never inferred.
+        elif requested in ASK_ONLY_YES_NO and extract.parse_yes_no(text) is not False:
+            # "makasih ya kak" holds a "ya" but is not consent: a yes is never inferred here; a
+            # plain no ("jangan, saya yang menghubungi") is safe to take as the answer.
             return {}
         parsed = self._answer(requested, text, [], None, slots, now)
         if parsed is None or parsed.value is None:
@@ -344,6 +349,12 @@ class ValidateIntakeForm(FormValidationAction):
         elif parsed is None and len(text.split()) <= PLACE_ANSWER_MAX_WORDS:
             dispatcher.utter_message(response="utter_place_unknown")
             updates["place_candidates"] = None
+
+
+def starts_with_yes_or_no(text: str) -> bool:
+    """ "Tidak, pelaku tidak tinggal bersama korban." opens with its answer."""
+    first = text.strip().split(maxsplit=1)[0].strip(",.!") if text.strip() else ""
+    return extract.parse_yes_no(first) is not None
 
 
 def region_label(region: dict[str, Any]) -> str:

@@ -213,8 +213,8 @@ def render_report(
         f"- Command: `{command}`",
         *([f"- Note: {note}"] if note else []),
         f"- Held-out messages: {total} in {len(rows)} intents ({emergency.support} emergencies)",
-        "- Classifier alone: the deterministic safety net (`lapor_aman/safety.py`) is not part of"
-        " `rasa test nlu` unless it runs inside the pipeline of the model under test.",
+        "- Scope: the NLU pipeline inside the model under test; the deterministic emergency safety"
+        " net counts only if that model was trained with `bot.safety_net.SafetyNet` in its config.",
         f"- Status: **{status}**",
         "",
         "## Summary",

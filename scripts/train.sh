@@ -18,7 +18,7 @@ elif [ -f "$cached" ]; then
   echo "==> reusing cached model for these training inputs" >&2
   cp "$cached" "$model"
 else
-  echo "==> training the Rasa model (inputs changed; about 1-3 minutes on 2 cores)" >&2
+  echo "==> training the Rasa model (inputs changed; about 4-8 minutes on 2 cores)" >&2
   start=$(date +%s)
   .venv/engine/bin/rasa train --config config.yml --domain bot/domain --data data \
       --out models --fixed-model-name "lapor-aman-$hash" >&2

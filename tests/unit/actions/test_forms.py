@@ -191,3 +191,15 @@ async def test_a_two_word_answer_misread_as_not_safe_is_an_answer() -> None:
         "tidak ada", "not_safe", {**CONSENTED, "requested_slot": "victim_disability"}
     )
     assert sets["victim_disability"] == "none"
+
+
+async def test_a_sentence_opening_with_no_is_an_answer_even_if_misread_as_not_safe() -> None:
+    slots = {**CONSENTED, "requested_slot": "perpetrator_lives_with_victim"}
+    sets, _ = await run("Tidak, pelaku tidak tinggal bersama korban.", "not_safe", slots)
+    assert sets["perpetrator_lives_with_victim"] is False
+
+
+async def test_a_plain_no_is_taken_at_a_yes_no_question_whatever_the_classifier_says() -> None:
+    slots = {**CONSENTED, "requested_slot": "contact_allowed"}
+    sets, _ = await run("jangan, saya yang akan menghubungi", "ask_next_steps", slots)
+    assert sets["contact_allowed"] is False
