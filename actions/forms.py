@@ -54,6 +54,10 @@ SHORT_MESSAGE_WORDS = 5
 PLACE_ANSWER_MAX_WORDS = 4
 # A "not safe" message this short may just be a plain answer ("tidak ada", "Ya, saya bersedia").
 NOT_SAFE_ANSWER_MAX_WORDS = 3
+# Answers never taken from a message the classifier reads as an emergency (safety and consent).
+NEVER_FROM_AN_EMERGENCY = frozenset(
+    {"safe_to_talk", "consent_record", "contact_allowed", "confirmed"}
+)
 # Facts beyond the question asked are read only from messages at least this long.
 VOLUNTEERED_FACTS_MIN_WORDS = 4
 # Yes/no questions whose answer must be given as such, never read out of another kind of message.
@@ -177,7 +181,7 @@ class ValidateIntakeForm(FormValidationAction):
         "dia susah jalan, pakai kursi roda" at the disability question: the numbers are still given
         (a missed emergency is the worst error), and the answer is kept instead of being lost.
         """
-        if not requested or requested in ASK_ONLY_YES_NO or "?" in text:
+        if not requested or requested in NEVER_FROM_AN_EMERGENCY or "?" in text:
             return {}
         parsed = self._answer(requested, text, [], None, slots, now)
         if parsed is None or parsed.value is None:
