@@ -152,9 +152,7 @@ class ValidateIntakeForm(FormValidationAction):
         # would turn "masih" into "still happening" and "cowok" into a boyfriend.
         says_more = requested is None or len(text.split()) >= VOLUNTEERED_FACTS_MIN_WORDS
         if not is_payload and requested not in FREE_TEXT_SLOTS and says_more:
-            merged = {**slots, **updates}
-            for slot, value in flow.volunteered_facts(text, now, merged).items():
-                updates.setdefault(slot, value)
+            add_volunteered_facts(updates, text, now, slots)
 
         merged = {**slots, **updates}
         mode = flow.child_mode(merged)
@@ -192,8 +190,7 @@ class ValidateIntakeForm(FormValidationAction):
         )
         updates = self._apply_answer(dispatcher, requested, parsed, slots, now)
         if len(text.split()) >= VOLUNTEERED_FACTS_MIN_WORDS:
-            for slot, value in flow.volunteered_facts(text, now, {**slots, **updates}).items():
-                updates.setdefault(slot, value)
+            add_volunteered_facts(updates, text, now, slots)
         return updates
 
     def _answer_despite_intent(
@@ -353,6 +350,14 @@ class ValidateIntakeForm(FormValidationAction):
         elif parsed is None and len(text.split()) <= PLACE_ANSWER_MAX_WORDS:
             dispatcher.utter_message(response="utter_place_unknown")
             updates["place_candidates"] = None
+
+
+def add_volunteered_facts(
+    updates: dict[str, Any], text: str, now: datetime, slots: dict[str, Any]
+) -> None:
+    """Adds facts the message gives beyond its answer, never overriding what this turn set."""
+    for slot, value in flow.volunteered_facts(text, now, {**slots, **updates}).items():
+        updates.setdefault(slot, value)
 
 
 def starts_with_yes_or_no(text: str) -> bool:

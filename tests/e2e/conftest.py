@@ -53,6 +53,16 @@ class RunningStack:
         response.raise_for_status()
         return list(response.json()["messages"])
 
+    def rasa_turn(self, sender: str, message: str) -> list[dict[str, Any]]:
+        """One turn on Rasa's own REST channel, with no gateway in between."""
+        response = httpx.post(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": message},
+            timeout=120,
+        )
+        response.raise_for_status()
+        return list(response.json())
+
     def staff_get(self, path: str, **params: Any) -> httpx.Response:
         return httpx.get(
             f"{self.bridge_url}{path}",

@@ -9,22 +9,11 @@ from __future__ import annotations
 import uuid
 from importlib.metadata import version
 
-import httpx
 import pytest
 
 from tests.e2e.conftest import RunningStack
 
 pytestmark = pytest.mark.e2e
-
-
-def say(stack: RunningStack, sender: str, message: str) -> list[dict[str, object]]:
-    response = httpx.post(
-        f"{stack.rasa_url}/webhooks/rest/webhook",
-        json={"sender": sender, "message": message},
-        timeout=60,
-    )
-    response.raise_for_status()
-    return list(response.json())
 
 
 def texts(messages: list[dict[str, object]]) -> str:
@@ -39,13 +28,17 @@ def test_action_server_sdk_is_the_modern_one() -> None:
 def test_form_slots_fill_through_the_validation_action(stack: RunningStack) -> None:
     sender = f"web:{uuid.uuid4().hex}"
     # Custom action (action_opening) renders a response with values it computed, then the form starts.
-    opening = say(stack, sender, "/greet")
+    opening = stack.rasa_turn(sender, "/greet")
     assert "Lapor Aman" in texts(opening)
     assert any(m.get("buttons") for m in opening), "the first form question carries buttons"
     # Each answer is validated by validate_intake_form (rasa-sdk) and the form asks the next slot.
-    assert "orang lain" in texts(say(stack, sender, "/affirm"))  # safe_to_talk -> shared_device
-    assert "catat" in texts(say(stack, sender, "/deny"))  # shared_device -> consent_record
-    assert "Siapa yang menulis" in texts(say(stack, sender, "/affirm"))  # consent -> reporter_role
+    assert "orang lain" in texts(
+        stack.rasa_turn(sender, "/affirm")
+    )  # safe_to_talk -> shared_device
+    assert "catat" in texts(stack.rasa_turn(sender, "/deny"))  # shared_device -> consent_record
+    assert "Siapa yang menulis" in texts(
+        stack.rasa_turn(sender, "/affirm")
+    )  # consent -> reporter_role
     # A button payload with an entity fills a slot directly.
-    answer = say(stack, sender, '/inform{"reporter_role":"family"}')
+    answer = stack.rasa_turn(sender, '/inform{"reporter_role":"family"}')
     assert "umur" in texts(answer).lower()

@@ -12,7 +12,6 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import httpx
 import pytest
 import yaml
 
@@ -35,16 +34,6 @@ def heldout_messages() -> list[str]:
     return [m for m in messages if m]
 
 
-def replies(stack: RunningStack, sender: str, message: str) -> list[dict[str, object]]:
-    response = httpx.post(
-        f"{stack.rasa_url}/webhooks/rest/webhook",
-        json={"sender": sender, "message": message},
-        timeout=120,
-    )
-    response.raise_for_status()
-    return list(response.json())
-
-
 def is_silent(messages: list[dict[str, object]]) -> bool:
     return not any(
         str(m.get("text") or "").strip() or m.get("buttons") or m.get("custom") for m in messages
@@ -56,7 +45,7 @@ def test_every_heldout_message_gets_an_answer_as_a_first_message(stack: RunningS
     assert len(messages) >= 400
 
     def first(message: str) -> tuple[str, bool]:
-        return message, is_silent(replies(stack, f"web:{uuid.uuid4().hex}", message))
+        return message, is_silent(stack.rasa_turn(f"web:{uuid.uuid4().hex}", message))
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(first, messages))
@@ -70,8 +59,8 @@ def test_every_heldout_message_gets_an_answer_inside_the_form(stack: RunningStac
     def inside_form(message: str) -> tuple[str, bool]:
         sender = f"web:{uuid.uuid4().hex}"
         for setup in ("/greet", "/affirm", "/deny", "/affirm"):
-            replies(stack, sender, setup)
-        return message, is_silent(replies(stack, sender, message))
+            stack.rasa_turn(sender, setup)
+        return message, is_silent(stack.rasa_turn(sender, message))
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(inside_form, messages))
