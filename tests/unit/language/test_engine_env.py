@@ -14,10 +14,13 @@ from pathlib import Path
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
-ENGINE_PYTHON = Path("/root/.cache/lapor-aman/tmp/engine/bin/python")
+# The engine environment `make install` links there (scripts/env.sh); every make target that runs
+# tests builds it first, so it is missing only when pytest is run by hand before any install.
+ENGINE_PYTHON = PROJECT_ROOT / ".venv" / "engine" / "bin" / "python"
 
 pytestmark = pytest.mark.skipif(
-    not ENGINE_PYTHON.exists(), reason=f"Rasa engine environment not installed at {ENGINE_PYTHON}"
+    not ENGINE_PYTHON.exists(),
+    reason=f"Rasa engine environment not installed at {ENGINE_PYTHON}: run `make install`",
 )
 
 _COMPONENT_SCRIPT = r"""
@@ -45,6 +48,28 @@ for text in ["tolong dia datang bawa parang", "he has a knife and he will kill m
         "entities": processed.get("entities") or [],
         "output": sorted(processed.output_properties),
     }
+print(json.dumps(results))
+"""
+
+_LANGUAGE_SWITCH_SCRIPT = r"""
+import json
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from bot.safety_net import SafetyNet
+
+component = SafetyNet.create(SafetyNet.get_default_config(), None, None, None)
+ranking = [
+    {"name": "use_english", "confidence": 0.6},
+    {"name": "use_indonesian", "confidence": 0.2},
+    {"name": "inform", "confidence": 0.15},
+]
+results = {}
+for text in ["anggrek", "english please", "bisa pakai bahasa indonesia?"]:
+    message = Message(data={TEXT: text})
+    message.set(INTENT, dict(ranking[0]), add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [dict(r) for r in ranking], add_to_output=True)
+    processed = component.process([message])[0]
+    results[text] = [processed.get(INTENT), [r["name"] for r in processed.get(INTENT_RANKING_KEY)]]
 print(json.dumps(results))
 """
 
@@ -87,6 +112,18 @@ def test_emergency_overrides_the_intent_and_keeps_the_ranking_after_it(processed
     ]
     assert result["ranking"][1]["confidence"] == 0.3
     assert {"intent", "intent_ranking", "entities"} <= set(result["output"])
+
+
+def test_a_language_switch_that_names_no_language_gives_way_to_the_next_intent() -> None:
+    results = _run(_LANGUAGE_SWITCH_SCRIPT)
+
+    # "anggrek" typed as a code word: not a request to switch language.
+    assert results["anggrek"] == [
+        {"name": "nlu_fallback", "confidence": 1.0},
+        ["nlu_fallback", "inform"],
+    ]
+    assert results["english please"][0]["name"] == "use_english"
+    assert results["bisa pakai bahasa indonesia?"][0]["name"] == "use_english"  # kept as ranked
 
 
 def test_one_signal_entity_per_signal_and_a_language_entity(processed: dict) -> None:
