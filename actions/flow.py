@@ -16,6 +16,16 @@ from typing import Any
 from lapor_aman import extract
 from lapor_aman.regions import resolve_place
 from lapor_aman.safety import detect_emergency
+from lapor_aman.tickets.schema import (
+    ContactChannel,
+    IncidentTiming,
+    LocationType,
+    Need,
+    ReporterRole,
+    Sex,
+    ShareService,
+    ViolenceType,
+)
 
 # A slot the reporter chose not to answer ("lewati", "tidak tahu"). Distinct from None, which
 # means "not asked yet", so the form moves on and the ticket records "unknown".
@@ -355,11 +365,36 @@ ENTITY_TO_SLOT: dict[str, str] = {
 }
 
 
+# The values each entity may carry into a slot: the ticket contract's enums. The NLU model may
+# extract a word it has no synonym for ("makan" from "gak dikasih makan"); such a value is dropped
+# here, and the open question's text parser reads the message instead.
+ALLOWED_ENTITY_VALUES: dict[str, frozenset[str]] = {
+    "reporter_role": frozenset(ReporterRole),
+    "victim_sex": frozenset(Sex),
+    "occurred": frozenset(IncidentTiming),
+    "location_type": frozenset(LocationType),
+    "contact_channel": frozenset(ContactChannel),
+    "violence_type": frozenset(ViolenceType),
+    "need": frozenset(Need),
+    "service": frozenset(ShareService) | {"as_needed"},
+}
+
+
+def _usable(entity_name: str, value: Any) -> bool:
+    allowed = ALLOWED_ENTITY_VALUES.get(entity_name)
+    return allowed is None or (isinstance(value, str) and value in allowed)
+
+
 def answer_from_entities(slot: str, entities: Sequence[Mapping[str, Any]]) -> Parsed | None:
-    """A button tap: the payload's entity fills the requested slot without parsing text."""
+    """A button tap: the payload's entity fills the requested slot without parsing text.
+
+    Only values of the ticket contract count; anything else is left to the text parser.
+    """
     by_name: dict[str, list[Any]] = {}
     for entity in entities:
-        by_name.setdefault(str(entity.get("entity")), []).append(entity.get("value"))
+        name, value = str(entity.get("entity")), entity.get("value")
+        if _usable(name, value):
+            by_name.setdefault(name, []).append(value)
     for entity_name, target in ENTITY_TO_SLOT.items():
         if target == slot and by_name.get(entity_name):
             return Parsed(by_name[entity_name][0])

@@ -58,6 +58,8 @@ NOT_SAFE_ANSWER_MAX_WORDS = 3
 NEVER_FROM_AN_EMERGENCY = frozenset(
     {"safe_to_talk", "consent_record", "contact_allowed", "confirmed"}
 )
+# A code word this short is only a code word, whatever the classifier reads in it.
+CODE_WORD_MAX_WORDS = 2
 # Facts beyond the question asked are read only from messages at least this long.
 VOLUNTEERED_FACTS_MIN_WORDS = 4
 # Yes/no questions whose answer must be given as such, never read out of another kind of message.
@@ -128,7 +130,12 @@ class ValidateIntakeForm(FormValidationAction):
 
         updates: dict[str, Any] = {}
 
-        if requested and (intent == "skip" or (not is_payload and extract.is_skip(text))):
+        skipping = intent == "skip" or (not is_payload and extract.is_skip(text))
+        if (
+            requested
+            and skipping
+            and not self._plainly_answers(requested, text, is_payload, slots, now)
+        ):
             return self._skip(dispatcher, requested, slots)
 
         corrected = None if is_payload else flow.correction(text, now)
@@ -162,6 +169,24 @@ class ValidateIntakeForm(FormValidationAction):
 
     # --- pieces --------------------------------------------------------------------------
 
+    def _plainly_answers(
+        self,
+        requested: str,
+        text: str,
+        is_payload: bool,
+        slots: dict[str, Any],
+        now: datetime,
+    ) -> bool:
+        """A message the classifier alone reads as "skip" that the question's parser understands.
+
+        "yang diperlukan aja" at the sharing question is an answer ("as needed"), not a skip. Free
+        text questions take any words, so there the classifier's "skip" stands.
+        """
+        if is_payload or requested in FREE_TEXT_SLOTS or extract.is_skip(text):
+            return False
+        parsed = self._answer(requested, text, [], None, slots, now)
+        return parsed is not None and parsed.value is not None
+
     @staticmethod
     def _net_fired(message: dict[str, Any]) -> bool:
         return any(e.get("entity") == "emergency_signal" for e in message.get("entities") or [])
@@ -184,10 +209,13 @@ class ValidateIntakeForm(FormValidationAction):
         parsed = self._answer(requested, text, [], None, slots, now)
         if parsed is None or parsed.value is None:
             return {}
-        language = str(slots.get("language") or "id")
-        dispatcher.utter_message(
-            response="utter_emergency", emergency_numbers=format_numbers(language)
-        )
+        # A code word is a word or two ("melati"), not a report: the classifier alone cannot read
+        # danger in it, so it is taken without the emergency message.
+        if not (requested == "code_word" and len(text.split()) <= CODE_WORD_MAX_WORDS):
+            language = str(slots.get("language") or "id")
+            dispatcher.utter_message(
+                response="utter_emergency", emergency_numbers=format_numbers(language)
+            )
         updates = self._apply_answer(dispatcher, requested, parsed, slots, now)
         if len(text.split()) >= VOLUNTEERED_FACTS_MIN_WORDS:
             add_volunteered_facts(updates, text, now, slots)

@@ -8,11 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from actions.flow import DOCUMENT_CHOICES, SERVICES, SKIPPED, is_child_victim
 from lapor_aman.consent import CONSENT_TEXT_VERSION
-from lapor_aman.tickets.schema import IntakeSubmission
+from lapor_aman.tickets.schema import (
+    IncidentTiming,
+    IntakeSubmission,
+    LocationType,
+    Need,
+    PerpetratorRelation,
+    ReporterRole,
+    ViolenceType,
+)
 
 CHANNEL_PREFIXES = {"tg": "telegram", "wa": "whatsapp", "web": "web"}
 
@@ -25,6 +34,17 @@ def channel_of(sender_id: str) -> str:
 
 def _known(value: Any) -> Any:
     return None if value == SKIPPED else value
+
+
+def _member(value: Any, enum: type[StrEnum]) -> str | None:
+    """The value if the contract's enum has it, else None: one unexpected word from the NLU must
+    not make the whole report fail validation (the reporter could never send it)."""
+    return value if isinstance(value, str) and value in set(enum) else None
+
+
+def _members(value: Any, enum: type[StrEnum]) -> list[str]:
+    values = value if isinstance(value, list) else []
+    return sorted({v for v in values if _member(v, enum)})
 
 
 def _bool(value: Any) -> bool | None:
@@ -59,15 +79,15 @@ def _incident(slots: Mapping[str, Any]) -> dict[str, Any]:
     incident: dict[str, Any] = {}
     types = _known(slots.get("violence_types"))
     if isinstance(types, list):
-        incident["violence_types"] = types
-    for slot, field in (
-        ("perpetrator_relation", "perpetrator_relation"),
-        ("occurred", "occurred"),
-        ("location_type", "location_type"),
+        incident["violence_types"] = _members(types, ViolenceType)
+    for slot, enum in (
+        ("perpetrator_relation", PerpetratorRelation),
+        ("occurred", IncidentTiming),
+        ("location_type", LocationType),
     ):
-        value = _known(slots.get(slot))
-        if isinstance(value, str):
-            incident[field] = value
+        value = _member(_known(slots.get(slot)), enum)
+        if value:
+            incident[slot] = value
     for slot in ("perpetrator_lives_with_victim", "ongoing"):
         incident[slot] = _bool(slots.get(slot))
     when = slots.get("incident_date")
@@ -124,11 +144,14 @@ def build_submission(
         "channel": channel_of(sender_id),
         "language": slots.get("language") or "id",
         "reported_at": now,
-        "reporter": {"role": role or "other", "is_child": reporter_is_child or None},
+        "reporter": {
+            "role": _member(role, ReporterRole) or "other",
+            "is_child": reporter_is_child or None,
+        },
         "contact": _contact(slots),
         "victim": _victim(slots),
         "incident": _incident(slots),
-        "needs": _known(slots.get("needs")) or [],
+        "needs": _members(_known(slots.get("needs")), Need),
         "narrative": str(narrative or ""),
         "consent": {
             "record": slots.get("consent_record") is True,

@@ -5,6 +5,10 @@ becomes ``emergency`` with confidence 1.0 (the classifiers' ranking is kept afte
 ``emergency_signal`` entity is added per signal. It also adds a ``language`` entity ("id"/"en")
 when ``lapor_aman.language.detect_language`` is sure.
 
+One more deterministic check: a message classified as a request to switch language that names no
+language ("anggrek", typed as a code word) is not such a request; it becomes ``nlu_fallback``
+(unclear), so a one-word answer cannot flip the conversation into another language.
+
 Pipeline entry (config.yml), after DIETClassifier and FallbackClassifier:
 
     - name: bot.safety_net.SafetyNet
@@ -37,12 +41,14 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from lapor_aman.language import detect_language
+from lapor_aman.language import detect_language, mentions_a_language
 from lapor_aman.safety import detect_emergency
 
 EMERGENCY_INTENT_KEY = "emergency_intent"
 SIGNAL_ENTITY_KEY = "signal_entity"
 LANGUAGE_ENTITY_KEY = "language_entity"
+LANGUAGE_SWITCH_INTENTS = frozenset({"use_english", "use_indonesian"})
+FALLBACK_INTENT = "nlu_fallback"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -87,6 +93,10 @@ class SafetyNet(GraphComponent, IntentClassifier):
                 self._entity(self.component_config[SIGNAL_ENTITY_KEY], signal, text)
                 for signal in assessment.signals
             )
+        elif self._intent_name(message) in LANGUAGE_SWITCH_INTENTS and not mentions_a_language(
+            text
+        ):
+            self._drop_language_switch(message)
         language = detect_language(text)
         if language is not None:
             entities.append(
@@ -101,6 +111,24 @@ class SafetyNet(GraphComponent, IntentClassifier):
         kept = [dict(entry) for entry in ranking if entry.get(INTENT_NAME_KEY) != name]
         message.set(INTENT, emergency, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [dict(emergency), *kept], add_to_output=True)
+
+    @staticmethod
+    def _intent_name(message: Message) -> Any:
+        return (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+
+    @staticmethod
+    def _drop_language_switch(message: Message) -> None:
+        ranking: list[dict[str, Any]] = message.get(INTENT_RANKING_KEY) or []
+        kept = [
+            dict(entry)
+            for entry in ranking
+            if entry.get(INTENT_NAME_KEY) not in LANGUAGE_SWITCH_INTENTS
+        ]
+        # Unclear rather than any other intent: the fallback asks again (and gives 112); inside the
+        # form the open question's parser still reads the words as its answer.
+        fallback = {INTENT_NAME_KEY: FALLBACK_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
+        message.set(INTENT, fallback, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [dict(fallback), *kept], add_to_output=True)
 
     def _entity(self, entity_type: str, value: str, text: str) -> dict[str, Any]:
         # The signal is about the whole message, so the entity spans all of it.

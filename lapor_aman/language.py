@@ -38,6 +38,16 @@ def _lexicon() -> dict[Language, _LanguageWords]:
     }
 
 
+@lru_cache(maxsize=1)
+def _language_names() -> frozenset[str]:
+    return _word_set(load_lexicon("language").get("language_names", []))
+
+
+def mentions_a_language(text: str) -> bool:
+    """Whether the message names a language ("bahasa", "english", "inggris", ...)."""
+    return any(token in _language_names() for token in words(text))
+
+
 def is_common_word(word: str) -> bool:
     """A frequent Indonesian or English word (so not, say, a place name)."""
     normalized = normalize(word)

@@ -129,6 +129,41 @@ def test_a_button_fills_the_slot_from_its_payload_entity() -> None:
     assert age is not None and age.value == "elderly"
 
 
+def test_a_word_the_nlu_extracted_without_a_synonym_is_not_an_answer() -> None:
+    # "dia ditelantarkan, gak dikasih makan": DIET tagged "makan" as a violence type.
+    entities = [
+        {"entity": "violence_type", "value": "makan"},
+        {"entity": "violence_type", "value": "neglect"},
+    ]
+    parsed = flow.answer_from_entities("violence_types", entities)
+    assert parsed is not None and parsed.value == ["neglect"]
+    only_raw = [{"entity": "violence_type", "value": "makan"}]
+    assert flow.answer_from_entities("violence_types", only_raw) is None
+    assert (
+        flow.answer_from_entities("reporter_role", [{"entity": "reporter_role", "value": "x"}])
+        is None
+    )
+
+
+def _domain_button_entities() -> list[tuple[str, str]]:
+    import json
+    import re
+    from pathlib import Path
+
+    domain = Path(__file__).resolve().parents[3] / "bot" / "domain"
+    found = set()
+    for path in domain.glob("*.yml"):
+        for payload in re.findall(r"/inform(\{[^}]*\})", path.read_text(encoding="utf-8")):
+            for name, value in json.loads(payload).items():
+                found.add((name, value))
+    return sorted(found)
+
+
+@pytest.mark.parametrize(("entity", "value"), _domain_button_entities())
+def test_every_button_in_the_domain_is_an_accepted_answer(entity: str, value: str) -> None:
+    assert flow._usable(entity, value)
+
+
 def test_opener_facts_are_extracted_once() -> None:
     facts = flow.volunteered_facts("tolong kak suami saya mukul lagi, anak2 nangis", NOW, {})
     assert facts["perpetrator_relation"] == "partner"

@@ -203,3 +203,40 @@ async def test_a_plain_no_is_taken_at_a_yes_no_question_whatever_the_classifier_
     slots = {**CONSENTED, "requested_slot": "contact_allowed"}
     sets, _ = await run("jangan, saya yang akan menghubungi", "ask_next_steps", slots)
     assert sets["contact_allowed"] is False
+
+
+async def test_a_code_word_the_classifier_alone_reads_as_danger_is_just_the_code_word() -> None:
+    slots = {**CONSENTED, "contact_allowed": True, "requested_slot": "code_word"}
+
+    sets, responses = await run("melati", "emergency", slots)
+
+    assert sets["code_word"] == "melati"
+    assert "utter_emergency" not in responses
+
+
+async def test_a_longer_message_at_the_code_word_question_still_gets_the_numbers() -> None:
+    slots = {**CONSENTED, "contact_allowed": True, "requested_slot": "code_word"}
+
+    _, responses = await run("melati aja kak soalnya dia suka marah", "emergency", slots)
+
+    assert "utter_emergency" in responses
+
+
+async def test_an_answer_the_classifier_reads_as_skip_is_kept_when_the_parser_understands_it() -> (
+    None
+):
+    slots = {**CONSENTED, "contact_allowed": True, "requested_slot": "consent_share"}
+
+    sets, responses = await run("yang diperlukan aja", "skip", slots)
+
+    assert sets["consent_share"] == "as_needed"
+    assert "utter_noted_skip" not in responses
+
+
+async def test_a_real_skip_at_the_sharing_question_is_still_a_skip() -> None:
+    slots = {**CONSENTED, "contact_allowed": True, "requested_slot": "consent_share"}
+
+    sets, responses = await run("lewati", "skip", slots)
+
+    assert sets["consent_share"] == "skipped"
+    assert "utter_noted_skip" in responses

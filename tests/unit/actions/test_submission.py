@@ -94,3 +94,23 @@ def test_sms_without_a_number_falls_back_to_this_chat() -> None:
     assert submission.contact.allowed is True
     assert submission.contact.channel == "this_chat"
     assert submission.contact.phone is None
+
+
+def test_values_outside_the_contract_are_dropped_not_sent() -> None:
+    # One unexpected word from the NLU must not make the report fail validation at the bridge.
+    slots = {
+        **FULL,
+        "violence_types": ["makan", "neglect"],
+        "perpetrator_relation": "tukang",
+        "location_type": "kebun",
+        "needs": ["medical", "pulsa"],
+        "reporter_role": "tetangga",
+    }
+
+    submission = build_submission(slots, sender_id="web:abc", now=NOW)
+
+    assert [str(v) for v in submission.incident.violence_types] == ["neglect"]
+    assert str(submission.incident.perpetrator_relation) == "unknown"
+    assert str(submission.incident.location_type) == "unknown"
+    assert [str(v) for v in submission.needs] == ["medical"]
+    assert str(submission.reporter.role) == "other"

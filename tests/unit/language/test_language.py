@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lapor_aman.language import detect_language
+from lapor_aman.language import detect_language, mentions_a_language
 
 
 @pytest.mark.parametrize(
@@ -37,3 +37,19 @@ from lapor_aman.language import detect_language
 )
 def test_detect_language(text: str, language: str | None) -> None:
     assert detect_language(text) == language
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("pakai bahasa inggris aja", True),
+        ("english please", True),
+        ("can we speak bahasa", True),
+        ("bhs indo aja kak", True),
+        ("anggrek", False),
+        ("melati putih", False),
+        ("ok", False),
+    ],
+)
+def test_a_switch_request_names_a_language(text: str, expected: bool) -> None:
+    assert mentions_a_language(text) is expected
