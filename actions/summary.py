@@ -25,29 +25,13 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
     ("safe_times", "", "safe_times"),
 )
 
-LINE_LABELS: dict[str, dict[str, str]] = {
-    "reporter": {"id": "Pelapor", "en": "Reporter"},
-    "age": {"id": "Umur korban", "en": "Victim's age"},
-    "sex": {"id": "Jenis kelamin", "en": "Sex"},
-    "place": {"id": "Tempat tinggal", "en": "Lives in"},
-    "violence": {"id": "Kekerasan", "en": "Violence"},
-    "perpetrator": {"id": "Pelaku", "en": "Perpetrator"},
-    "lives_with": {"id": "Serumah dengan pelaku", "en": "Lives with perpetrator"},
-    "when": {"id": "Waktu", "en": "When"},
-    "ongoing": {"id": "Masih terjadi", "en": "Still happening"},
-    "where": {"id": "Lokasi", "en": "Where"},
-    "needs": {"id": "Kebutuhan", "en": "Needs"},
-    "contact": {"id": "Dihubungi lewat", "en": "Contact by"},
-    "safe_times": {"id": "Waktu aman", "en": "Safe times"},
-    "yes": {"id": "ya", "en": "yes"},
-    "no": {"id": "tidak", "en": "no"},
-    "skipped": {"id": "(dilewati)", "en": "(skipped)"},
-    "not_contacted": {"id": "tidak dihubungi", "en": "no contact"},
-}
+# Line labels live in the label catalogue (lapor_aman/data/labels.yml, group "summary_line"), so
+# reviewers edit the wording without reading Python.
+SUMMARY_LINE = "summary_line"
 
 
 def _word(key: str, language: str) -> str:
-    return LINE_LABELS[key].get(language, LINE_LABELS[key]["id"])
+    return label(SUMMARY_LINE, key, language)
 
 
 def _value_text(
