@@ -169,3 +169,39 @@ def test_newest_model_is_picked_by_modification_time(
     os.utime(older, (2_000_000_000, 2_000_000_000))
     os.utime(newer, (1_000_000_000, 1_000_000_000))
     assert nlu_report.newest_model(tmp_path) == older
+
+
+def test_as_served_figures_count_a_fallback_as_a_miss(
+    nlu_report: ModuleType, tmp_path: Path
+) -> None:
+    _write_results(tmp_path, missed_emergency=False, false_alarm=False)
+    served = [
+        {"text": "dia bawa pisau", "expected": "emergency", "served": "emergency"},
+        {"text": "tolong", "expected": "emergency", "served": "nlu_fallback"},
+        {"text": "mau lapor", "expected": "report_violence", "served": "report_violence"},
+        {"text": "halo", "expected": "greet", "served": "report_violence"},
+    ]
+    (tmp_path / "served.json").write_text(json.dumps(served))
+    output = tmp_path / "nlu-report.md"
+
+    nlu_report.main(["--results-dir", str(tmp_path), "--output", str(output), "--no-fail"])
+
+    report = output.read_text()
+    # emergency: P 1, R 0.5, F1 0.667; report_violence: P 0.5, R 1, F1 0.667; greet: F1 0.
+    assert "| intent macro-F1 as served (fallback = miss) | 0.444 | |" in report
+    assert "| emergency recall as served | 0.500 | |" in report
+    assert "| messages answered with the fallback | 1/4 | |" in report
+
+
+def test_as_served_rows_are_absent_without_the_served_file(
+    nlu_report: ModuleType, tmp_path: Path
+) -> None:
+    _write_results(tmp_path, missed_emergency=False, false_alarm=False)
+    output = tmp_path / "nlu-report.md"
+
+    nlu_report.main(["--results-dir", str(tmp_path), "--output", str(output), "--no-fail"])
+
+    report = output.read_text()
+    assert "| intent macro-F1 |" in report
+    assert "| intent macro-F1 as served" not in report
+    assert "| messages answered with the fallback" not in report
