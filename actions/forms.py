@@ -184,8 +184,14 @@ class ValidateIntakeForm(FormValidationAction):
         """
         if is_payload or requested in FREE_TEXT_SLOTS or extract.is_skip(text):
             return False
+        return self._typed_answer(requested, text, slots, now) is not None
+
+    def _typed_answer(
+        self, requested: str, text: str, slots: dict[str, Any], now: datetime
+    ) -> flow.Parsed | None:
+        """What the open question's own parser reads in the words, whatever the classifier said."""
         parsed = self._answer(requested, text, [], None, slots, now)
-        return parsed is not None and parsed.value is not None
+        return None if parsed is None or parsed.value is None else parsed
 
     @staticmethod
     def _net_fired(message: dict[str, Any]) -> bool:
@@ -206,8 +212,8 @@ class ValidateIntakeForm(FormValidationAction):
         """
         if not requested or requested in NEVER_FROM_AN_EMERGENCY or "?" in text:
             return {}
-        parsed = self._answer(requested, text, [], None, slots, now)
-        if parsed is None or parsed.value is None:
+        parsed = self._typed_answer(requested, text, slots, now)
+        if parsed is None:
             return {}
         # A code word is a word or two ("melati"), not a report: the classifier alone cannot read
         # danger in it, so it is taken without the emergency message.
@@ -257,8 +263,8 @@ class ValidateIntakeForm(FormValidationAction):
             # "makasih ya kak" holds a "ya" but is not consent: a yes is never inferred here; a
             # plain no ("jangan, saya yang menghubungi") is safe to take as the answer.
             return {}
-        parsed = self._answer(requested, text, [], None, slots, now)
-        if parsed is None or parsed.value is None:
+        parsed = self._typed_answer(requested, text, slots, now)
+        if parsed is None:
             return {}
         return self._apply_answer(dispatcher, requested, parsed, slots, now)
 

@@ -96,7 +96,9 @@ class SafetyNet(GraphComponent, IntentClassifier):
         elif self._intent_name(message) in LANGUAGE_SWITCH_INTENTS and not mentions_a_language(
             text
         ):
-            self._drop_language_switch(message)
+            # Unclear rather than any other intent: the fallback asks again (and gives 112); inside
+            # the form the open question's parser still reads the words as its answer.
+            self._override_intent(message, FALLBACK_INTENT, dropped=LANGUAGE_SWITCH_INTENTS)
         language = detect_language(text)
         if language is not None:
             entities.append(
@@ -105,30 +107,27 @@ class SafetyNet(GraphComponent, IntentClassifier):
         message.set(ENTITIES, entities, add_to_output=True)
 
     def _set_emergency_intent(self, message: Message) -> None:
-        name = self.component_config[EMERGENCY_INTENT_KEY]
-        emergency = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
-        ranking: list[dict[str, Any]] = message.get(INTENT_RANKING_KEY) or []
-        kept = [dict(entry) for entry in ranking if entry.get(INTENT_NAME_KEY) != name]
-        message.set(INTENT, emergency, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [dict(emergency), *kept], add_to_output=True)
+        self._override_intent(message, self.component_config[EMERGENCY_INTENT_KEY])
 
     @staticmethod
-    def _intent_name(message: Message) -> Any:
-        return (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-
-    @staticmethod
-    def _drop_language_switch(message: Message) -> None:
+    def _override_intent(
+        message: Message, name: str, dropped: frozenset[str] = frozenset()
+    ) -> None:
+        """Make ``name`` the intent (confidence 1.0) and put it first in the ranking, which keeps
+        the classifiers' other guesses after it, minus ``dropped``."""
+        intent = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
         ranking: list[dict[str, Any]] = message.get(INTENT_RANKING_KEY) or []
         kept = [
             dict(entry)
             for entry in ranking
-            if entry.get(INTENT_NAME_KEY) not in LANGUAGE_SWITCH_INTENTS
+            if entry.get(INTENT_NAME_KEY) != name and entry.get(INTENT_NAME_KEY) not in dropped
         ]
-        # Unclear rather than any other intent: the fallback asks again (and gives 112); inside the
-        # form the open question's parser still reads the words as its answer.
-        fallback = {INTENT_NAME_KEY: FALLBACK_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
-        message.set(INTENT, fallback, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [dict(fallback), *kept], add_to_output=True)
+        message.set(INTENT, intent, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [dict(intent), *kept], add_to_output=True)
+
+    @staticmethod
+    def _intent_name(message: Message) -> Any:
+        return (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
 
     def _entity(self, entity_type: str, value: str, text: str) -> dict[str, Any]:
         # The signal is about the whole message, so the entity spans all of it.

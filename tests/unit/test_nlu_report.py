@@ -71,15 +71,19 @@ def _write_results(folder: Path, *, missed_emergency: bool, false_alarm: bool) -
     (folder / "DIETClassifier_report.json").write_text(json.dumps(entity_report))
 
 
+def _report(nlu_report: ModuleType, results: Path, *options: str) -> tuple[int, str]:
+    """Run the script on a results folder; its exit status and the report it wrote."""
+    output = results / "nlu-report.md"
+    status = nlu_report.main(["--results-dir", str(results), "--output", str(output), *options])
+    return status, output.read_text()
+
+
 def test_report_counts_missed_emergencies_and_false_alarms(
     nlu_report: ModuleType, tmp_path: Path
 ) -> None:
     _write_results(tmp_path, missed_emergency=True, false_alarm=True)
-    output = tmp_path / "nlu-report.md"
+    status, report = _report(nlu_report, tmp_path)
 
-    status = nlu_report.main(["--results-dir", str(tmp_path), "--output", str(output)])
-
-    report = output.read_text()
     assert status == 1
     assert "| emergency recall | 0.750 |" in report
     assert "| emergency precision | 0.750 |" in report
@@ -105,11 +109,8 @@ def test_macro_f1_ignores_labels_absent_from_the_heldout_set(nlu_report: ModuleT
 
 def test_entity_table_leaves_out_no_entity(nlu_report: ModuleType, tmp_path: Path) -> None:
     _write_results(tmp_path, missed_emergency=False, false_alarm=False)
-    output = tmp_path / "nlu-report.md"
+    _, report = _report(nlu_report, tmp_path, "--no-fail")
 
-    nlu_report.main(["--results-dir", str(tmp_path), "--output", str(output), "--no-fail"])
-
-    report = output.read_text()
     assert "| age | 1.000 | 0.900 | 0.950 | 10 |" in report
     assert "no_entity" not in report
     assert "Entity macro-F1: 0.875" in report
@@ -121,26 +122,20 @@ def test_targets_met_exits_zero_and_says_so(nlu_report: ModuleType, tmp_path: Pa
     for name in ("emergency", "report_violence", "greet"):
         intent_report[name]["f1-score"] = 1.0
     (tmp_path / "intent_report.json").write_text(json.dumps(intent_report))
-    output = tmp_path / "nlu-report.md"
-
-    status = nlu_report.main(
-        ["--results-dir", str(tmp_path), "--output", str(output), "--note", "trial config"]
-    )
+    status, report = _report(nlu_report, tmp_path, "--note", "trial config")
 
     assert status == 0
-    assert "- Note: trial config" in output.read_text()
-    assert "**all targets met**" in output.read_text()
-    assert "## Missed emergencies (0)" in output.read_text()
+    assert "- Note: trial config" in report
+    assert "**all targets met**" in report
+    assert "## Missed emergencies (0)" in report
 
 
 def test_missed_targets_do_not_fail_with_no_fail(nlu_report: ModuleType, tmp_path: Path) -> None:
     _write_results(tmp_path, missed_emergency=True, false_alarm=False)
-    output = tmp_path / "nlu-report.md"
-
-    status = nlu_report.main(["--results-dir", str(tmp_path), "--output", str(output), "--no-fail"])
+    status, report = _report(nlu_report, tmp_path, "--no-fail")
 
     assert status == 0
-    assert "targets missed: " in output.read_text()
+    assert "targets missed: " in report
 
 
 def test_missing_rasa_binary_exits_two(nlu_report: ModuleType, tmp_path: Path) -> None:
@@ -182,11 +177,8 @@ def test_as_served_figures_count_a_fallback_as_a_miss(
         {"text": "halo", "expected": "greet", "served": "report_violence"},
     ]
     (tmp_path / "served.json").write_text(json.dumps(served))
-    output = tmp_path / "nlu-report.md"
+    _, report = _report(nlu_report, tmp_path, "--no-fail")
 
-    nlu_report.main(["--results-dir", str(tmp_path), "--output", str(output), "--no-fail"])
-
-    report = output.read_text()
     # emergency: P 1, R 0.5, F1 0.667; report_violence: P 0.5, R 1, F1 0.667; greet: F1 0.
     assert "| intent macro-F1 as served (fallback = miss) | 0.444 | |" in report
     assert "| emergency recall as served | 0.500 | |" in report
@@ -197,11 +189,8 @@ def test_as_served_rows_are_absent_without_the_served_file(
     nlu_report: ModuleType, tmp_path: Path
 ) -> None:
     _write_results(tmp_path, missed_emergency=False, false_alarm=False)
-    output = tmp_path / "nlu-report.md"
+    _, report = _report(nlu_report, tmp_path, "--no-fail")
 
-    nlu_report.main(["--results-dir", str(tmp_path), "--output", str(output), "--no-fail"])
-
-    report = output.read_text()
     assert "| intent macro-F1 |" in report
     assert "| intent macro-F1 as served" not in report
     assert "| messages answered with the fallback" not in report

@@ -23,21 +23,17 @@ pytestmark = pytest.mark.skipif(
     reason=f"Rasa engine environment not installed at {ENGINE_PYTHON}: run `make install`",
 )
 
+# Runs SafetyNet.process on each text of argv[1] (JSON), the classifier's ranking being argv[2].
 _COMPONENT_SCRIPT = r"""
-import json
+import json, sys
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from bot.safety_net import SafetyNet
 
 component = SafetyNet.create(SafetyNet.get_default_config(), None, None, None)
-ranking = [
-    {"name": "nlu_fallback", "confidence": 0.3},
-    {"name": "report_violence", "confidence": 0.25},
-    {"name": "emergency", "confidence": 0.2},
-]
+texts, ranking = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 results = {}
-for text in ["tolong dia datang bawa parang", "he has a knife and he will kill me", "dulu pernah dipukul",
-             "saya mau lapor kdrt", "ok", ""]:
+for text in texts:
     message = Message(data={TEXT: text})
     message.set(INTENT, dict(ranking[0]), add_to_output=True)
     message.set(INTENT_RANKING_KEY, [dict(r) for r in ranking], add_to_output=True)
@@ -48,28 +44,6 @@ for text in ["tolong dia datang bawa parang", "he has a knife and he will kill m
         "entities": processed.get("entities") or [],
         "output": sorted(processed.output_properties),
     }
-print(json.dumps(results))
-"""
-
-_LANGUAGE_SWITCH_SCRIPT = r"""
-import json
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
-from rasa.shared.nlu.training_data.message import Message
-from bot.safety_net import SafetyNet
-
-component = SafetyNet.create(SafetyNet.get_default_config(), None, None, None)
-ranking = [
-    {"name": "use_english", "confidence": 0.6},
-    {"name": "use_indonesian", "confidence": 0.2},
-    {"name": "inform", "confidence": 0.15},
-]
-results = {}
-for text in ["anggrek", "english please", "bisa pakai bahasa indonesia?"]:
-    message = Message(data={TEXT: text})
-    message.set(INTENT, dict(ranking[0]), add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [dict(r) for r in ranking], add_to_output=True)
-    processed = component.process([message])[0]
-    results[text] = [processed.get(INTENT), [r["name"] for r in processed.get(INTENT_RANKING_KEY)]]
 print(json.dumps(results))
 """
 
@@ -84,9 +58,9 @@ print(json.dumps({"version": list(sys.version_info[:2]), "top_level": sorted(new
 """
 
 
-def _run(script: str) -> dict:
+def _run(script: str, *args: str) -> dict:
     completed = subprocess.run(
-        [str(ENGINE_PYTHON), "-c", script],
+        [str(ENGINE_PYTHON), "-c", script, *args],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
@@ -98,7 +72,24 @@ def _run(script: str) -> dict:
 
 @pytest.fixture(scope="module")
 def processed() -> dict:
-    return _run(_COMPONENT_SCRIPT)
+    texts = [
+        "tolong dia datang bawa parang",
+        "he has a knife and he will kill me",
+        "dulu pernah dipukul",
+        "saya mau lapor kdrt",
+        "ok",
+        "",
+    ]
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.3},
+        {"name": "report_violence", "confidence": 0.25},
+        {"name": "emergency", "confidence": 0.2},
+    ]
+    return _process(texts, ranking)
+
+
+def _process(texts: list[str], ranking: list[dict]) -> dict:
+    return _run(_COMPONENT_SCRIPT, json.dumps(texts), json.dumps(ranking))
 
 
 def test_emergency_overrides_the_intent_and_keeps_the_ranking_after_it(processed: dict) -> None:
@@ -115,15 +106,20 @@ def test_emergency_overrides_the_intent_and_keeps_the_ranking_after_it(processed
 
 
 def test_a_language_switch_that_names_no_language_gives_way_to_the_next_intent() -> None:
-    results = _run(_LANGUAGE_SWITCH_SCRIPT)
+    ranking = [
+        {"name": "use_english", "confidence": 0.6},
+        {"name": "use_indonesian", "confidence": 0.2},
+        {"name": "inform", "confidence": 0.15},
+    ]
+    results = _process(["anggrek", "english please", "bisa pakai bahasa indonesia?"], ranking)
 
     # "anggrek" typed as a code word: not a request to switch language.
-    assert results["anggrek"] == [
-        {"name": "nlu_fallback", "confidence": 1.0},
-        ["nlu_fallback", "inform"],
-    ]
-    assert results["english please"][0]["name"] == "use_english"
-    assert results["bisa pakai bahasa indonesia?"][0]["name"] == "use_english"  # kept as ranked
+    anggrek = results["anggrek"]
+    assert anggrek["intent"] == {"name": "nlu_fallback", "confidence": 1.0}
+    assert [r["name"] for r in anggrek["ranking"]] == ["nlu_fallback", "inform"]
+    assert results["english please"]["intent"]["name"] == "use_english"
+    # Names a language: kept as ranked.
+    assert results["bisa pakai bahasa indonesia?"]["intent"]["name"] == "use_english"
 
 
 def test_one_signal_entity_per_signal_and_a_language_entity(processed: dict) -> None:
