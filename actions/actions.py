@@ -25,6 +25,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import bridge_client, flow
+from actions.danger import offer_danger_check
 from actions.forms import region_label
 from actions.submission import build_submission, channel_of
 from actions.summary import build_summary
@@ -264,6 +265,7 @@ class ActionNotSafe(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        offer_danger_check(dispatcher, tracker)
         dispatcher.utter_message(response="utter_not_safe")
         return pause_events(tracker.get_slot("intake_status"))
 
@@ -301,6 +303,7 @@ class ActionAnswerQuestion(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        offer_danger_check(dispatcher, tracker)
         response = QUESTION_RESPONSES.get(_intent(tracker) or "", "utter_info_menu")
         values = unit_values(unit_for(tracker), _language(tracker), now_utc())
         dispatcher.utter_message(response=response, **values)
@@ -325,6 +328,7 @@ class ActionOutOfScope(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        offer_danger_check(dispatcher, tracker)
         dispatcher.utter_message(response="utter_out_of_scope")
         return []
 

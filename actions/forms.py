@@ -17,6 +17,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import flow
+from actions.danger import offer_danger_check
 from lapor_aman import extract
 from lapor_aman.emergency import format_numbers
 
@@ -115,6 +116,10 @@ class ValidateIntakeForm(FormValidationAction):
         requested = tracker.get_slot("requested_slot")
         slots = tracker.current_slot_values()
         now = now_utc()
+        if requested:
+            # Before anything else, whatever the message turns out to answer. Not when the form
+            # starts: the opening and the safety question already offer 112 and the button.
+            offer_danger_check(dispatcher, tracker)
 
         is_payload = text.startswith("/")
         if intent == "emergency" and not is_payload and not self._net_fired(message):

@@ -25,6 +25,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -367,6 +368,12 @@ class Phrasebook:
 _SENTENCE_ENDS = frozenset({".", "!", "?", ";", "\n"})
 _MAX_NEGATION_SCAN = 5
 _MAX_CONDITION_DISTANCE = 6
+_EARLIEST_YEAR = 1950
+
+
+def _is_past_year(token: str) -> bool:
+    """A calendar year before this one ("2019" in "tahun 2019", "in 2021")."""
+    return len(token) == 4 and token.isdigit() and _EARLIEST_YEAR <= int(token) < date.today().year
 
 
 def _word_set(entries: Iterable[Any]) -> frozenset[str]:
@@ -384,6 +391,7 @@ class Cues:
     contrast_breaks: frozenset[str]
     past: Phrasebook
     past_at_clause_start: frozenset[str]
+    year_leads: frozenset[str]
     present: Phrasebook
     conditionals: Phrasebook
     questions: frozenset[str]
@@ -402,6 +410,7 @@ class Cues:
             contrast_breaks=_word_set(data["contrast_breaks"]),
             past=Phrasebook.build(data["past"], classes),
             past_at_clause_start=_word_set(data["past_at_clause_start"]),
+            year_leads=_word_set(data["year_leads"]),
             present=Phrasebook.build(data["present"], classes),
             conditionals=Phrasebook.build(data["conditionals"], classes),
             questions=_word_set(data["questions"]),
@@ -470,6 +479,11 @@ class Cues:
             for index, token in enumerate(text.tokens)
             if token in self.past_at_clause_start and self._clause_start(text, index)
         ]
+        markers += [
+            (index - 1, "past")
+            for index, token in enumerate(text.tokens)
+            if index > 0 and text.tokens[index - 1] in self.year_leads and _is_past_year(token)
+        ]
         markers += [(m.start, "present") for m in self.present.find(text)]
         return sorted(set(markers))
 
@@ -478,19 +492,27 @@ class Cues:
     ) -> bool:
         """The phrase at ``start`` is told as distant past ("dulu pernah dipukul sampai berdarah").
 
-        The last time marker before it in the same sentence part decides; failing that, a past
-        marker after it in the same clause ("dipukul sampai berdarah tahun lalu").
+        The nearest time marker decides, clause first: the last one before the phrase in its own
+        clause; failing that, a past marker after it in its clause ("dipukul sampai berdarah tahun
+        lalu"); failing that, the last one before it in the sentence part. So "bekas lukanya masih
+        ada, itu waktu dia nyiram air panas 2 tahun lalu" is past although "masih" comes first.
         """
         markers = self.time_markers(text) if markers is None else markers
         frame_start, frame_end = self._frame_bounds(text, start, split_on_contrast=True)
-        before = [kind for position, kind in markers if frame_start <= position < start]
-        if before:
-            return before[-1] == "past"
+        clause_start = start
+        while clause_start > frame_start and not self._clause_start(text, clause_start):
+            clause_start -= 1
         clause_end = start
         while clause_end < frame_end and is_word(text.tokens[clause_end]):
             clause_end += 1
+        in_clause = [kind for position, kind in markers if clause_start <= position < start]
+        if in_clause:
+            return in_clause[-1] == "past"
         after = [kind for position, kind in markers if start < position < clause_end]
-        return "past" in after and "present" not in after
+        if after:
+            return "past" in after and "present" not in after
+        before = [kind for position, kind in markers if frame_start <= position < clause_start]
+        return bool(before) and before[-1] == "past"
 
     def is_hypothetical(self, text: TokenText, start: int) -> bool:
         """ "kalau dia bawa pisau gimana?": a condition holding the phrase, in a question."""
