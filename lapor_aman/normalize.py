@@ -392,6 +392,7 @@ class Cues:
     past: Phrasebook
     past_at_clause_start: frozenset[str]
     year_leads: frozenset[str]
+    dating_openers: frozenset[str]
     present: Phrasebook
     conditionals: Phrasebook
     questions: frozenset[str]
@@ -411,6 +412,7 @@ class Cues:
             past=Phrasebook.build(data["past"], classes),
             past_at_clause_start=_word_set(data["past_at_clause_start"]),
             year_leads=_word_set(data["year_leads"]),
+            dating_openers=_word_set(data["dating_openers"]),
             present=Phrasebook.build(data["present"], classes),
             conditionals=Phrasebook.build(data["conditionals"], classes),
             questions=_word_set(data["questions"]),
@@ -472,8 +474,14 @@ class Cues:
         )
 
     def time_markers(self, text: TokenText) -> list[tuple[int, str]]:
-        """(token index, "past" | "present") for every time marker, in order."""
-        markers = [(m.start, "past") for m in self.past.find(text)]
+        """(token index, "past" | "present") for every time marker, in order.
+
+        A present word inside a past phrase is part of it: "kemarin" in "tahun kemarin" or "bulan
+        puasa kemarin" (last Ramadan) is not a present marker.
+        """
+        past = self.past.find(text)
+        inside_past = {index for m in past for index in range(m.start, m.end)}
+        markers = [(m.start, "past") for m in past]
         markers += [
             (index, "past")
             for index, token in enumerate(text.tokens)
@@ -484,7 +492,9 @@ class Cues:
             for index, token in enumerate(text.tokens)
             if index > 0 and text.tokens[index - 1] in self.year_leads and _is_past_year(token)
         ]
-        markers += [(m.start, "present") for m in self.present.find(text)]
+        markers += [
+            (m.start, "present") for m in self.present.find(text) if m.start not in inside_past
+        ]
         return sorted(set(markers))
 
     def is_past(
@@ -512,7 +522,23 @@ class Cues:
         if after:
             return "past" in after and "present" not in after
         before = [kind for position, kind in markers if frame_start <= position < clause_start]
-        return bool(before) and before[-1] == "past"
+        if before:
+            return before[-1] == "past"
+        return self._dated_by_next_clause(text, clause_end, frame_end, markers)
+
+    def _dated_by_next_clause(
+        self, text: TokenText, clause_end: int, frame_end: int, markers: list[tuple[int, str]]
+    ) -> bool:
+        """ "ditendang sampai keguguran, itu 2019": a next clause that opens with "itu" (or
+        "that/it was") and holds a past marker dates the clause before it."""
+        start = clause_end + 1
+        if start >= frame_end or text.tokens[start] not in self.dating_openers:
+            return False
+        end = start
+        while end < frame_end and is_word(text.tokens[end]):
+            end += 1
+        kinds = [kind for position, kind in markers if start <= position < end]
+        return "past" in kinds and "present" not in kinds
 
     def is_hypothetical(self, text: TokenText, start: int) -> bool:
         """ "kalau dia bawa pisau gimana?": a condition holding the phrase, in a question."""
