@@ -6,8 +6,11 @@ deciding on it, and the deterministic safety net did not fire either, the reply 
 "in danger now? call 112 or press this button" (``utter_danger_check``, button ``/emergency``). It
 is a statement, not a question, so a "ya" that follows still answers the question the form asked.
 
-The threshold was chosen on the held-out set before the sealed batches were scored: at 0.05 it
-adds the line to about 1.4% of non-emergency messages there.
+The threshold: 0.05 was chosen on the held-out set before the 7th and 8th sealed batches were
+scored; it offered the check for 3 of the 12 and 3 of the 11 emergencies those batches' first
+scoring missed. At 0.01 it would have offered it for 8 and 5, and it adds the line to 1.8% of the
+non-emergency held-out messages (0.6% and 2.4% on the two batches), mostly reports of violence,
+where a reminder of 112 does no harm. So 0.01 (docs/nlu-evaluation.md).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-DANGER_CHECK_MIN_CONFIDENCE = 0.05
+DANGER_CHECK_MIN_CONFIDENCE = 0.01
 DANGER_CHECK_RESPONSE = "utter_danger_check"
 EMERGENCY_INTENT = "emergency"
 

@@ -72,7 +72,7 @@ def test_emergency_weight_reads_the_ranking() -> None:
         (message(HALF_SEEN, "report_violence", 0.30), True),
         (message(HALF_SEEN, "not_safe", DANGER_CHECK_MIN_CONFIDENCE), True),
         (message(HALF_SEEN, "nlu_fallback", 0.12), True),
-        (message("umurnya 15", "inform", 0.01), False),
+        (message("umurnya 15", "inform", 0.002), False),
         # the full emergency answer, not a check
         (message(HALF_SEEN, "emergency", 0.9), False),
         # a button is never unsure
