@@ -376,6 +376,14 @@ def _is_past_year(token: str) -> bool:
     return len(token) == 4 and token.isdigit() and _EARLIEST_YEAR <= int(token) < date.today().year
 
 
+def _word_run_end(text: TokenText, start: int, limit: int) -> int:
+    """End of the clause starting at ``start``: the first punctuation token, at most ``limit``."""
+    end = start
+    while end < limit and is_word(text.tokens[end]):
+        end += 1
+    return end
+
+
 def _word_set(entries: Iterable[Any]) -> frozenset[str]:
     return frozenset(word for entry in entries for word in normalize(str(entry)).split())
 
@@ -512,9 +520,7 @@ class Cues:
         clause_start = start
         while clause_start > frame_start and not self._clause_start(text, clause_start):
             clause_start -= 1
-        clause_end = start
-        while clause_end < frame_end and is_word(text.tokens[clause_end]):
-            clause_end += 1
+        clause_end = _word_run_end(text, start, frame_end)
         in_clause = [kind for position, kind in markers if clause_start <= position < start]
         if in_clause:
             return in_clause[-1] == "past"
@@ -534,9 +540,7 @@ class Cues:
         start = clause_end + 1
         if start >= frame_end or text.tokens[start] not in self.dating_openers:
             return False
-        end = start
-        while end < frame_end and is_word(text.tokens[end]):
-            end += 1
+        end = _word_run_end(text, start, frame_end)
         kinds = [kind for position, kind in markers if start <= position < end]
         return "past" in kinds and "present" not in kinds
 

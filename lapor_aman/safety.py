@@ -73,7 +73,8 @@ def _signal_rules(
         raise ValueError(f"emergency.yml: {name} has unknown suppressors {sorted(unknown)}")
     contextual = tuple(
         _ContextualRule(
-            Phrasebook.build([rule["phrase"]], classes),
+            # "phrases" (several sharing one context) or "phrase" (one)
+            Phrasebook.build(rule.get("phrases") or [rule["phrase"]], classes),
             Phrasebook.build(rule["context_any"], classes),
         )
         for rule in spec.get("contextual", [])
