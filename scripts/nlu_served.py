@@ -29,6 +29,7 @@ async def _parse_all(model: str, heldout: str) -> list[dict[str, object]]:
         text = example.get("text")
         result = await agent.parse_message(text)
         intent = result.get("intent") or {}
+        ranking = result.get("intent_ranking") or []
         served.append(
             {
                 "text": text,
@@ -37,8 +38,17 @@ async def _parse_all(model: str, heldout: str) -> list[dict[str, object]]:
                 "confidence": float(intent.get("confidence") or 0.0),
                 "ranking": {
                     str(item.get("name")): round(float(item.get("confidence") or 0.0), 4)
-                    for item in (result.get("intent_ranking") or [])[:5]
+                    for item in ranking[:5]
                 },
+                # from the whole ranking, as the danger check (actions/danger.py) reads it
+                "emergency_confidence": max(
+                    (
+                        float(item.get("confidence") or 0.0)
+                        for item in ranking
+                        if item.get("name") == "emergency"
+                    ),
+                    default=0.0,
+                ),
             }
         )
     return served
