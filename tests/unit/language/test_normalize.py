@@ -58,6 +58,20 @@ def test_normalize(raw: str, expected: str) -> None:
     assert normalize(raw) == expected
 
 
+# "di" before a place stays a separate word. A lexicon entry written joined ("dibawah umur") makes
+# "dibawah" a known word, and every "di bawah" in every message would then be joined and stop
+# matching phrases written apart ("dia ada di bawah nunggu aku").
+PLACE_WORDS = (
+    "depan belakang luar dalam atas bawah samping sebelah sini situ sana mana rumah kamar kos kost "
+    "sekolah kantor jalan dapur gudang mobil pinggir tepi ujung tengah pojok"
+).split()
+
+
+@pytest.mark.parametrize("place", PLACE_WORDS)
+def test_di_before_a_place_stays_apart(place: str) -> None:
+    assert normalize(f"dia ada di {place}") == f"dia ada di {place}"
+
+
 def test_tokenize_keeps_punctuation_and_line_breaks_as_boundaries() -> None:
     assert tokenize("tolong, dia datang!\nsekarang") == [
         "tolong",
