@@ -150,6 +150,10 @@ def test_parse_sex(text: str, sex: str | None) -> None:
         ("my daughter was touched by her teacher", "female"),
         ("saya perempuan umur 30", "female"),
         ("adik laki laki saya dipukul", "male"),
+        # one-word alternatives after "laki laki" in the lexicon (they once needed "laki" before them)
+        ("adik cowok saya dipukul bapak", "male"),
+        ("korbannya seorang pria umur 20", "male"),
+        ("saya lelaki, umur 17, dipukul ayah", "male"),
         ("suami saya mukul lagi", None),
         ("ada laki laki yang ngikutin saya", None),
     ],

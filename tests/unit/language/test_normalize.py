@@ -61,10 +61,35 @@ def test_normalize(raw: str, expected: str) -> None:
 # "di" before a place stays a separate word. A lexicon entry written joined ("dibawah umur") makes
 # "dibawah" a known word, and every "di bawah" in every message would then be joined and stop
 # matching phrases written apart ("dia ada di bawah nunggu aku").
-PLACE_WORDS = (
-    "depan belakang luar dalam atas bawah samping sebelah sini situ sana mana rumah kamar kos kost "
-    "sekolah kantor jalan dapur gudang mobil pinggir tepi ujung tengah pojok"
-).split()
+PLACE_WORDS = [
+    "depan",
+    "belakang",
+    "luar",
+    "dalam",
+    "atas",
+    "bawah",
+    "samping",
+    "sebelah",
+    "sini",
+    "situ",
+    "sana",
+    "mana",
+    "rumah",
+    "kamar",
+    "kos",
+    "kost",
+    "sekolah",
+    "kantor",
+    "jalan",
+    "dapur",
+    "gudang",
+    "mobil",
+    "pinggir",
+    "tepi",
+    "ujung",
+    "tengah",
+    "pojok",
+]
 
 
 @pytest.mark.parametrize("place", PLACE_WORDS)
@@ -173,3 +198,50 @@ def test_hypothetical_needs_a_condition_in_a_question(
     text: str, position: int, hypothetical: bool
 ) -> None:
     assert cues().is_hypothetical(TokenText.from_text(text), position) is hypothetical
+
+
+def _lexicon_strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _lexicon_strings(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in _lexicon_strings(item)]
+    return []
+
+
+def _alternative_traps(phrase: str) -> list[str]:
+    """ "get into|come into door" reads as get (into|come) into door: an alternative is ONE word.
+
+    Flags a required alternative group next to a required word that is one of its own
+    alternatives, the sign of a multi-word alternative written by mistake.
+    """
+    tokens = phrase.split()
+    traps = []
+    for i, token in enumerate(tokens):
+        if "|" not in token or token.startswith("["):
+            continue
+        alternatives = set(token.split("|"))
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(tokens) and "|" not in tokens[j] and tokens[j] in alternatives:
+                traps.append(phrase)
+    return traps
+
+
+def test_alternative_trap_detector() -> None:
+    assert _alternative_traps("trying to get into|come into my door")
+    assert _alternative_traps("tidak bisa melihat anak|anaknya|anak anak")
+    assert not _alternative_traps("tidak bisa melihat anak|anaknya [anak]")
+    assert not _alternative_traps("teriak|jerit [teriak|jerit] ampun")
+
+
+def test_no_lexicon_phrase_has_a_multi_word_alternative() -> None:
+    from lapor_aman.normalize import LEXICON_DIR, load_lexicon
+
+    traps = [
+        f"{path.stem}: {phrase}"
+        for path in sorted(LEXICON_DIR.glob("*.yml"))
+        for phrase in _lexicon_strings(load_lexicon(path.stem))
+        for _ in _alternative_traps(phrase)
+    ]
+    assert traps == []
