@@ -22,6 +22,9 @@ async def _parse_all(model: str, heldout: str) -> list[dict[str, object]]:
     from rasa.core.agent import Agent
     from rasa.shared.nlu.training_data.loading import load_data
 
+    # The danger check's own reading of the ranking (rasa-sdk is in the engine environment too).
+    from actions.danger import emergency_weight
+
     agent = Agent.load(model)
     examples = load_data(heldout).intent_examples
     served = []
@@ -29,7 +32,6 @@ async def _parse_all(model: str, heldout: str) -> list[dict[str, object]]:
         text = example.get("text")
         result = await agent.parse_message(text)
         intent = result.get("intent") or {}
-        ranking = result.get("intent_ranking") or []
         served.append(
             {
                 "text": text,
@@ -38,17 +40,9 @@ async def _parse_all(model: str, heldout: str) -> list[dict[str, object]]:
                 "confidence": float(intent.get("confidence") or 0.0),
                 "ranking": {
                     str(item.get("name")): round(float(item.get("confidence") or 0.0), 4)
-                    for item in ranking[:5]
+                    for item in (result.get("intent_ranking") or [])[:5]
                 },
-                # from the whole ranking, as the danger check (actions/danger.py) reads it
-                "emergency_confidence": max(
-                    (
-                        float(item.get("confidence") or 0.0)
-                        for item in ranking
-                        if item.get("name") == "emergency"
-                    ),
-                    default=0.0,
-                ),
+                "emergency_confidence": emergency_weight(result),
             }
         )
     return served

@@ -8,6 +8,7 @@ from lapor_aman.normalize import (
     LEXICON_DIR,
     Phrasebook,
     TokenText,
+    _strings_in,
     compile_phrase,
     cues,
     load_lexicon,
@@ -204,16 +205,6 @@ def test_hypothetical_needs_a_condition_in_a_question(
     assert cues().is_hypothetical(TokenText.from_text(text), position) is hypothetical
 
 
-def _lexicon_strings(value: object) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for item in value.values() for s in _lexicon_strings(item)]
-    if isinstance(value, list):
-        return [s for item in value for s in _lexicon_strings(item)]
-    return []
-
-
 def _has_alternative_trap(phrase: str) -> bool:
     """ "get into|come into door" reads as get (into|come) into door: an alternative is ONE word.
 
@@ -250,7 +241,7 @@ def test_no_lexicon_phrase_has_a_multi_word_alternative() -> None:
     traps = [
         f"{path.stem}: {phrase}"
         for path in sorted(LEXICON_DIR.glob("*.yml"))
-        for phrase in _lexicon_strings(load_lexicon(path.stem))
+        for phrase in _strings_in(load_lexicon(path.stem))
         if _has_alternative_trap(phrase)
     ]
     assert traps == []
