@@ -325,8 +325,15 @@ def compile_phrase(
             body.append(_GAP)
         elif element == "_":
             body.append(_ANY_WORD)
+        elif element == "[_]":
+            body.append(f"(?:{_ANY_WORD})?")
+        elif element == "[...]":
+            raise ValueError(f"'...' is already optional (none to three words): {phrase!r}")
         elif element.startswith("[") and element.endswith("]"):
             body.append(_group(_expand_alternatives(element[1:-1], classes, phrase)) + "?")
+        elif "[" in element or "]" in element:
+            # "[tidak dikenal]" would be two required words, "[tidak" and "dikenal]", silently.
+            raise ValueError(f"an optional element is one word (a|b alternatives): {phrase!r}")
         else:
             body.append(_group(_expand_alternatives(element, classes, phrase)))
     if not body:

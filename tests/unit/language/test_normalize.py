@@ -149,6 +149,33 @@ def test_unknown_word_class_is_an_error() -> None:
 
 
 @pytest.mark.parametrize(
+    "phrase", ["dibawa orang [tidak dikenal]", "[sudah di] rumah", "pisau]", "on the [...] door"]
+)
+def test_optional_element_spanning_two_words_is_an_error(phrase: str) -> None:
+    # Split on spaces, "[tidak dikenal]" used to become two required words and match only in full.
+    with pytest.raises(ValueError, match=r"optional element is one word|already optional"):
+        compile_phrase(phrase, {})
+
+
+def test_optional_element_of_one_word_is_optional() -> None:
+    book = Phrasebook.build(["dibawa orang [asing|lain]"])
+
+    assert [m.text for m in book.find(TokenText.from_text("anak saya dibawa orang"))] == [
+        "dibawa orang"
+    ]
+
+
+def test_optional_any_word() -> None:
+    # "[_]" used to be read as the literal word "_", so "@HITTING [_] [lagi] saat ini" never matched
+    # with a word between.
+    book = Phrasebook.build(["banging on the [_] door"])
+
+    assert book.any_in(TokenText.from_text("he is banging on the door"))
+    assert book.any_in(TokenText.from_text("he is banging on the bathroom door"))
+    assert not book.any_in(TokenText.from_text("he is banging on the big red door"))
+
+
+@pytest.mark.parametrize(
     ("text", "position", "negated"),
     [
         ("dia tidak bawa pisau", 3, True),
