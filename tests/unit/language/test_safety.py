@@ -63,7 +63,9 @@ def test_signals_come_from_the_fixed_set_in_canonical_order() -> None:
 def test_matched_lists_the_phrases_that_fired() -> None:
     assessment = detect_emergency("tolong dia datang bawa parang")
 
-    assert assessment.matched == ("parang",)
+    # "dia datang" with a cry for help is danger now; "parang" is the weapon (signals in SIGNALS order).
+    assert assessment.signals == ("danger_now", "weapon")
+    assert assessment.matched == ("dia datang", "parang")
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n"])
