@@ -8,10 +8,11 @@ lexicon words fixed ("berdrah" -> "berdarah").
 Phrase patterns (used by every file in ``lapor_aman/data/lexicon/``), one phrase per entry:
 
 - words separated by spaces, each matched as a whole normalised word: ``bawa pisau``;
-- ``a|b|c`` one word out of several: ``bawa|pegang pisau``;
+- ``a|b|c`` one word out of several: ``bawa|pegang pisau`` (each alternative is ONE word: write
+  ``saat ini|sekarang`` as two phrases, or it reads "saat" then "ini" or "sekarang");
 - ``*`` inside a word: any letters there: ``*bunuh*`` matches membunuh, dibunuh, bunuhin;
-- ``[a|b]`` an optional word: ``tidak [lagi] aman``;
-- ``_`` exactly one word of any kind; ``...`` zero to three words;
+- ``[a|b]`` an optional word: ``tidak [lagi] aman``; brackets never span two words;
+- ``_`` exactly one word of any kind, ``[_]`` at most one; ``...`` zero to three words;
 - ``@NAME`` one entry of the word class NAME (``classes:`` in the same file); ``@NAME|word``.
 
 Nothing here crosses a punctuation mark: patterns match within a clause.
