@@ -409,6 +409,7 @@ class Cues:
     past_at_clause_start: frozenset[str]
     year_leads: frozenset[str]
     dating_openers: frozenset[str]
+    relative_openers: frozenset[str]
     present: Phrasebook
     conditionals: Phrasebook
     questions: frozenset[str]
@@ -429,6 +430,7 @@ class Cues:
             past_at_clause_start=_word_set(data["past_at_clause_start"]),
             year_leads=_word_set(data["year_leads"]),
             dating_openers=_word_set(data["dating_openers"]),
+            relative_openers=_word_set(data["relative_openers"]),
             present=Phrasebook.build(data["present"], classes),
             conditionals=Phrasebook.build(data["conditionals"], classes),
             questions=_word_set(data["questions"]),
@@ -522,6 +524,8 @@ class Cues:
         clause; failing that, a past marker after it in its clause ("dipukul sampai berdarah tahun
         lalu"); failing that, the last one before it in the sentence part. So "bekas lukanya masih
         ada, itu waktu dia nyiram air panas 2 tahun lalu" is past although "masih" comes first.
+        A past marker opening a relative clause after the phrase ("... sama ayahnya yang pernah
+        melecehkan dia") dates the man's deed, not the phrase.
         """
         markers = self.time_markers(text) if markers is None else markers
         frame_start, frame_end = self._frame_bounds(text, start, split_on_contrast=True)
@@ -532,7 +536,12 @@ class Cues:
         in_clause = [kind for position, kind in markers if clause_start <= position < start]
         if in_clause:
             return in_clause[-1] == "past"
-        after = [kind for position, kind in markers if start < position < clause_end]
+        after = [
+            kind
+            for position, kind in markers
+            if start < position < clause_end
+            and text.tokens[position - 1] not in self.relative_openers
+        ]
         if after:
             return "past" in after and "present" not in after
         before = [kind for position, kind in markers if frame_start <= position < clause_start]

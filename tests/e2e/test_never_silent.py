@@ -54,7 +54,9 @@ def test_every_heldout_message_gets_an_answer_as_a_first_message(stack: RunningS
 
 
 def test_every_heldout_message_gets_an_answer_inside_the_form(stack: RunningStack) -> None:
-    messages = heldout_messages()[::3]
+    # Every fourth message (768 of 3,072, each after four set-up turns): the first-message test above
+    # already sends all of them; this one checks the form's own replies, and keeps CI under 30 minutes.
+    messages = heldout_messages()[::4]
 
     def inside_form(message: str) -> tuple[str, bool]:
         sender = f"web:{uuid.uuid4().hex}"

@@ -209,6 +209,10 @@ def test_prohibition_negates_only_when_asked() -> None:
         ("dulu pernah dipukul tapi dia bawa pisau", 6, False),
         ("saya lapor dulu, dia bawa pisau", 6, False),
         ("dari dulu dia bawa pisau", 4, False),
+        # a relative clause dates the man's deed, not the phrase before it
+        ("anakku lagi di rumah sama om yang pernah melecehkan dia", 1, False),
+        ("anakku di rumah sama om, dia pernah melecehkan anakku", 1, False),
+        ("anakku dilecehkan om tahun lalu", 1, True),
     ],
 )
 def test_past_scope(text: str, position: int, past: bool) -> None:
