@@ -525,7 +525,8 @@ class Cues:
         lalu"); failing that, the last one before it in the sentence part. So "bekas lukanya masih
         ada, itu waktu dia nyiram air panas 2 tahun lalu" is past although "masih" comes first.
         A past marker opening a relative clause after the phrase ("... sama ayahnya yang pernah
-        melecehkan dia") dates the man's deed, not the phrase.
+        melecehkan dia", "... sama om yang dulu pernah pegang2 dia") dates the man's deed, not
+        the phrase.
         """
         markers = self.time_markers(text) if markers is None else markers
         frame_start, frame_end = self._frame_bounds(text, start, split_on_contrast=True)
@@ -536,11 +537,12 @@ class Cues:
         in_clause = [kind for position, kind in markers if clause_start <= position < start]
         if in_clause:
             return in_clause[-1] == "past"
+        past_positions = {position for position, kind in markers if kind == "past"}
         after = [
             kind
             for position, kind in markers
             if start < position < clause_end
-            and text.tokens[position - 1] not in self.relative_openers
+            and not self._opens_relative_clause(text, position, past_positions)
         ]
         if after:
             return "past" in after and "present" not in after
@@ -548,6 +550,16 @@ class Cues:
         if before:
             return before[-1] == "past"
         return self._dated_by_next_clause(text, clause_end, frame_end, markers)
+
+    def _opens_relative_clause(
+        self, text: TokenText, position: int, past_positions: set[int]
+    ) -> bool:
+        """The marker at ``position`` follows a relative opener, past markers allowed between:
+        "yang pernah", "yang dulu pernah", "who once"."""
+        index = position - 1
+        while index in past_positions:
+            index -= 1
+        return index >= 0 and text.tokens[index] in self.relative_openers
 
     def _dated_by_next_clause(
         self, text: TokenText, clause_end: int, frame_end: int, markers: list[tuple[int, str]]

@@ -211,6 +211,8 @@ def test_prohibition_negates_only_when_asked() -> None:
         ("dari dulu dia bawa pisau", 4, False),
         # a relative clause dates the man's deed, not the phrase before it
         ("anakku lagi di rumah sama om yang pernah melecehkan dia", 1, False),
+        ("anakku lagi di rumah sama om yang dulu pernah melecehkan dia", 1, False),
+        ("anakku dulu pernah di rumah sama om yang melecehkan dia", 3, True),
         ("anakku di rumah sama om, dia pernah melecehkan anakku", 1, False),
         ("anakku dilecehkan om tahun lalu", 1, True),
     ],
