@@ -555,7 +555,7 @@ class Cues:
         self, text: TokenText, position: int, past_positions: set[int]
     ) -> bool:
         """The marker at ``position`` follows a relative opener, past markers allowed between:
-        "yang pernah", "yang dulu pernah", "who once"."""
+        "yang pernah", "yang dulu pernah", "who used to"."""
         index = position - 1
         while index in past_positions:
             index -= 1
