@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Trains the Rasa model only when its inputs changed. The model is cached outside the clone,
-# keyed by a hash of config.yml, bot/domain/, data/ and the engine lock, so fresh clones and CI
-# reuse it. Prints the model path on the last line.
+# keyed by a hash of config.yml, bot/domain/, data/, the engine lock, our trainable pipeline
+# component (bot/intent_blend.py) and the text normaliser it learns from (lapor_aman/normalize.py
+# and the lexicons under lapor_aman/data/lexicon/), so fresh clones and CI reuse it.
+# Prints the model path on the last line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CACHE="${LAPOR_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/lapor-aman}"
 mkdir -p "$CACHE/models" models
 
-hash="$( { sha256sum config.yml requirements/engine.lock; find bot/domain data -type f -name '*.yml' | LC_ALL=C sort | xargs sha256sum; } \
+hash="$( { sha256sum config.yml requirements/engine.lock bot/intent_blend.py lapor_aman/normalize.py;
+           find bot/domain data lapor_aman/data/lexicon -type f -name '*.yml' | LC_ALL=C sort | xargs sha256sum; } \
         | sed 's/ .*//' | sha256sum | cut -c1-16)"
 model="models/lapor-aman-$hash.tar.gz"
 cached="$CACHE/models/lapor-aman-$hash.tar.gz"
