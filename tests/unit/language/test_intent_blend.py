@@ -33,6 +33,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.intent_blend import LexicalIntentBlend
+from lapor_aman.normalize import normalize
 
 spec = json.loads(sys.argv[1])
 config = {**LexicalIntentBlend.get_default_config(), **spec.get("config", {})}
@@ -50,6 +51,8 @@ with tempfile.TemporaryDirectory() as tmp:
     loaded = LexicalIntentBlend.load(config, storage, resource, context)
     untrained = LexicalIntentBlend.load(config, storage, Resource("never_trained"), context)
 
+probe = ["gratis gak", "kantornya dmn kak", "halooo", "berapa biayanya", "hai, is this free?"]
+
 def run(component, case):
     message = Message(data={TEXT: case["text"]})
     if case.get("ranking"):
@@ -66,6 +69,10 @@ print(json.dumps({
     "loaded": [run(loaded, case) for case in spec["cases"]],
     "untrained": [run(untrained, case) for case in spec["cases"]],
     "classes": sorted(str(c) for c in loaded._pipeline.classes_),
+    "max_difference": float(abs(
+        loaded.probabilities(probe)
+        - loaded._pipeline.predict_proba([normalize(text) for text in probe])
+    ).max()),
 }))
 """
 
@@ -128,12 +135,19 @@ def results() -> dict:
         # No DIET ranking at all: the n-gram model alone.
         {"text": "where is the office", "ranking": []},
         {"text": "", "ranking": flat},
+        # No words: the n-gram model would only give its priors, so DIET's ranking stays.
+        {"text": "???", "ranking": flat},
+        {"text": "\U0001f62d\U0001f62d", "ranking": flat},
     ]
     return _run(TRAIN, cases)
 
 
 def test_trains_persists_and_loads_one_class_per_intent(results: dict) -> None:
     assert results["classes"] == ["ask_cost", "ask_office", "greet"]
+
+
+def test_the_fast_probabilities_equal_sklearns_predict_proba(results: dict) -> None:
+    assert results["max_difference"] < 1e-9
 
 
 def test_the_ngram_model_decides_when_diet_is_unsure(results: dict) -> None:
@@ -178,6 +192,12 @@ def test_an_empty_text_is_left_as_it_came(results: dict) -> None:
     empty = results["loaded"][5]
     assert empty["intent"] == {"name": "ask_cost", "confidence": 0.34}
     assert [e["confidence"] for e in empty["ranking"]] == [0.34, 0.33, 0.33]
+
+
+def test_a_message_without_words_keeps_diets_ranking(results: dict) -> None:
+    for result in results["loaded"][6:8]:
+        assert result["intent"] == {"name": "ask_cost", "confidence": 0.34}
+        assert [e["confidence"] for e in result["ranking"]] == [0.34, 0.33, 0.33]
 
 
 def test_a_component_with_nothing_persisted_passes_diet_through(results: dict) -> None:
