@@ -11,6 +11,7 @@ import json
 import math
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -97,17 +98,22 @@ TRAIN = {
 }
 
 
-def _run(train: dict, cases: list[dict], config: dict | None = None) -> dict:
-    spec = {"train": train, "cases": cases, "config": config or {}}
+def _in_engine(script: str, *args: str, timeout: int = 120) -> Any:
+    """Run a script in the engine environment (Rasa, scikit-learn); its last line is JSON."""
     completed = subprocess.run(
-        [str(ENGINE_PYTHON), "-c", _SCRIPT, json.dumps(spec)],
+        [str(ENGINE_PYTHON), "-c", script, *args],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
         check=True,
     )
     return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def _run(train: dict, cases: list[dict], config: dict | None = None) -> dict:
+    spec = {"train": train, "cases": cases, "config": config or {}}
+    return dict(_in_engine(_SCRIPT, json.dumps(spec), timeout=300))
 
 
 @pytest.fixture(scope="module")
@@ -221,15 +227,7 @@ for override in bad:
 LexicalIntentBlend.validate_config(LexicalIntentBlend.get_default_config())
 print(json.dumps(errors))
 """
-    completed = subprocess.run(
-        [str(ENGINE_PYTHON), "-c", script],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    errors = json.loads(completed.stdout.strip().splitlines()[-1])
+    errors = _in_engine(script)
     assert all(errors), errors
     assert "diet_weight" in errors[0] and "C" in errors[2] and "ranking_length" in errors[5]
 
@@ -249,15 +247,7 @@ for path in [Path("bot/intent_blend.py"), Path("lapor_aman/normalize.py"),
 print(json.dumps([LexicalIntentBlend.fingerprint_addon(config), digest.hexdigest(),
                   len(list(LEXICON_DIR.glob("*.yml")))]))
 """
-    completed = subprocess.run(
-        [str(ENGINE_PYTHON), "-c", script],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    fingerprint, expected, lexicons = json.loads(completed.stdout.strip().splitlines()[-1])
+    fingerprint, expected, lexicons = _in_engine(script)
     # Rasa keys its training cache by config alone; without this a code or lexicon change would
     # restore the old n-gram model from the cache.
     assert fingerprint == expected
