@@ -53,6 +53,10 @@ e2e: train ## End-to-end tests: real Rasa, action server, bridge, fake Telegram/
 test: install lint types validate train ## Everything CI runs: lint, types, data validation, all tests
 	$(APP_PY) -m pytest -q
 
+.PHONY: lexicon-check
+lexicon-check: install ## What a safety-net lexicon change does on every training and held-out message (BASE=HEAD)
+	$(APP_PY) scripts/lexicon_check.py --base "$(or $(BASE),HEAD)"
+
 .PHONY: nlu-report
 nlu-report: train ## Evaluate the NLU on the held-out set into docs/nlu-report.md
 	$(APP_PY) scripts/nlu_report.py --model "$$(scripts/train.sh)" --rasa $(RASA) --note "$(NLU_NOTE)"
