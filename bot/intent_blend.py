@@ -183,28 +183,29 @@ class LexicalIntentBlend(GraphComponent, IntentClassifier):
         if self._pipeline is None:
             return messages
         texts = [message.get(TEXT) for message in messages]
+        normalised = [normalize(text) if text else "" for text in texts]
         # Only text with words: on "???" or an emoji alone the n-gram model has no evidence and
         # would answer with its class priors, so DIET's ranking is left as it is.
-        indices = [i for i, text in enumerate(texts) if text and _WORD.search(normalize(text))]
+        indices = [i for i, text in enumerate(normalised) if _WORD.search(text)]
         if not indices:
             return messages
-        probabilities = self.probabilities([texts[i] for i in indices])
+        probabilities = self.probabilities([normalised[i] for i in indices])
         classes = [str(name) for name in self._pipeline.classes_]
         for row, index in zip(probabilities, indices, strict=True):
             lexical = dict(zip(classes, (float(p) for p in row), strict=True))
             self._blend(messages[index], lexical)
         return messages
 
-    def probabilities(self, texts: list[str]) -> np.ndarray:
-        """The n-gram model's class probabilities, one row per text (in ``classes_`` order).
+    def probabilities(self, normalised: list[str]) -> np.ndarray:
+        """The n-gram model's class probabilities, one row per text already normalised (by
+        ``lapor_aman.normalize``, as in training), in ``classes_`` order.
 
-        Equal to ``pipeline.predict_proba`` on the normalised texts (a unit test checks it), but
+        Equal to ``pipeline.predict_proba`` (a unit test checks it), but
         computed from the fitted parts: sklearn's per-call input checks cost about 5 ms a message,
         the arithmetic (a sparse dot product and a softmax) well under 0.1 ms.
         """
         assert self._pipeline is not None
         features, classifier = self._pipeline.steps[0][1], self._pipeline.steps[-1][1]
-        normalised = [normalize(text) for text in texts]
         if len(classifier.classes_) < 3:
             # Two classes keep one coefficient row: sklearn's own formula.
             return np.asarray(self._pipeline.predict_proba(normalised))

@@ -71,7 +71,7 @@ print(json.dumps({
     "untrained": [run(untrained, case) for case in spec["cases"]],
     "classes": sorted(str(c) for c in loaded._pipeline.classes_),
     "max_difference": float(abs(
-        loaded.probabilities(probe)
+        loaded.probabilities([normalize(text) for text in probe])
         - loaded._pipeline.predict_proba([normalize(text) for text in probe])
     ).max()),
 }))
