@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "nlu_report.py"
+from tests.unit.scripts import load_script
 
 
 @pytest.fixture(scope="module")
 def nlu_report() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("nlu_report", SCRIPT)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["nlu_report"] = module  # dataclasses resolve their module by name
-    spec.loader.exec_module(module)
-    return module
+    return load_script("nlu_report")
 
 
 def _scores(precision: float, recall: float, f1: float, support: int) -> dict[str, object]:

@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from tests.unit.scripts import load_script
+
 ROOT = Path(__file__).resolve().parents[3]
-SCRIPT = ROOT / "scripts" / "lexicon_check.py"
 
 
 @pytest.fixture(scope="module")
 def check() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("lexicon_check", SCRIPT)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["lexicon_check"] = module  # dataclasses resolve their module by name
-    spec.loader.exec_module(module)
-    return module
+    return load_script("lexicon_check")
 
 
 def test_messages_are_read_without_their_entity_annotations(
