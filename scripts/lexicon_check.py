@@ -16,21 +16,22 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import re
 import subprocess
 import sys
 import tarfile
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: scripts/ is on the path, the repository is not
+    sys.path.insert(0, str(ROOT))
+
+from lapor_aman.nlu_examples import read_examples  # noqa: E402
+
 MESSAGE_DIRS = (ROOT / "data" / "nlu", ROOT / "tests" / "nlu" / "heldout")
 EMERGENCY = "emergency"
-ANNOTATION = re.compile(r"\[([^\]]*)\](\([^)]*\)|\{[^}]*\})")
 # Run inside the revision's copy of lapor_aman: reads texts on stdin, writes one 0/1 per line.
 _DETECT = (
     "import sys\n"
@@ -61,25 +62,7 @@ class Flip:
 
 def messages(directories: Sequence[Path] = MESSAGE_DIRS) -> list[Message]:
     """Every example of every intent, entity annotations removed."""
-    found: list[Message] = []
-    for directory in directories:
-        for path in sorted(directory.glob("*.yml")):
-            document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            for block in document.get("nlu", []):
-                if "intent" not in block:
-                    continue
-                for text in _examples(str(block.get("examples", ""))):
-                    found.append(Message(path.name, str(block["intent"]), text))
-    return found
-
-
-def _examples(block: str) -> Iterator[str]:
-    for line in block.splitlines():
-        line = line.strip()
-        if line.startswith("- "):
-            text = ANNOTATION.sub(r"\1", line[2:]).strip()
-            if text:
-                yield " ".join(text.split())
+    return [Message(e.source, e.intent, e.text) for e in read_examples(directories)]
 
 
 def detect_all(texts: Sequence[str], package_root: Path) -> list[bool]:

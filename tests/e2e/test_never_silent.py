@@ -7,32 +7,23 @@ never be left with nothing.
 
 from __future__ import annotations
 
-import re
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-import yaml
 
+from lapor_aman.nlu_examples import read_examples
 from tests.e2e.conftest import RunningStack
 
 pytestmark = pytest.mark.e2e
 
 HELDOUT = Path(__file__).resolve().parents[1] / "nlu" / "heldout"
 FORM_SAMPLE = 500
-ANNOTATION = re.compile(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})")
 
 
 def heldout_messages() -> list[str]:
-    messages: list[str] = []
-    for path in sorted(HELDOUT.glob("*.yml")):
-        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
-            for line in str(block.get("examples", "")).splitlines():
-                line = line.strip()
-                if line.startswith("- "):
-                    messages.append(ANNOTATION.sub(r"\1", line[2:]).strip())
-    return [m for m in messages if m]
+    return [example.text for example in read_examples([HELDOUT])]
 
 
 def is_silent(messages: list[dict[str, object]]) -> bool:

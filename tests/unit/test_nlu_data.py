@@ -6,7 +6,6 @@ equal or nearly equal (rapidfuzz ratio > 90) a training example.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -14,9 +13,9 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-import yaml
 from rapidfuzz import fuzz, process
 
+from lapor_aman.nlu_examples import Example, read_examples
 from lapor_aman.tickets.schema import PerpetratorRelation, ViolenceType
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -59,48 +58,18 @@ ENTITY_VALUES = {
 }
 NEAR_COPY_RATIO = 90
 
-ANNOTATION = re.compile(r"\[(?P<text>[^\]]+)\](?:\((?P<name>[^)]+)\)|(?P<json>\{[^}]+\}))")
 LONG_DIGIT_RUN = re.compile(r"\+?\d[\d\s-]{7,}\d")
 FICTIONAL_PHONE = re.compile(r"\+62 8\d{2}-0000-\d{4}")
 
 
-class Example:
-    """One annotated example: its intent, plain text and entities (entity, surface text, value)."""
-
-    def __init__(self, intent: str, raw: str) -> None:
-        self.intent = intent
-        self.raw = raw
-        self.text = ANNOTATION.sub(lambda match: match.group("text"), raw)
-        self.entities = [_entity(match) for match in ANNOTATION.finditer(raw)]
-
-
-def _entity(match: re.Match[str]) -> tuple[str, str, str | None]:
-    if match.group("name"):
-        return match.group("name"), match.group("text"), None
-    spec = json.loads(match.group("json"))
-    return spec["entity"], match.group("text"), spec.get("value")
-
-
-def _examples_in(folder: Path) -> list[Example]:
-    examples = []
-    for path in sorted(folder.rglob("*.yml")):
-        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
-            if "intent" not in block:
-                continue
-            for line in block["examples"].splitlines():
-                if line.strip():
-                    examples.append(Example(block["intent"], line.strip().removeprefix("- ")))
-    return examples
-
-
 @cache
 def training() -> list[Example]:
-    return _examples_in(TRAINING_DIR)
+    return read_examples([TRAINING_DIR])
 
 
 @cache
 def heldout() -> list[Example]:
-    return _examples_in(HELDOUT_DIR)
+    return read_examples([HELDOUT_DIR])
 
 
 def normalise(text: str) -> str:
