@@ -53,7 +53,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
 from lapor_aman import normalize as normalizer
-from lapor_aman.normalize import LEXICON_DIR, normalize
+from lapor_aman.normalize import normalize
 
 logger = logging.getLogger(__name__)
 
@@ -131,12 +131,13 @@ class LexicalIntentBlend(GraphComponent, IntentClassifier):
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """Rasa's training cache knows a component by its config, not its code: add the code and
-        the normaliser's lexicons, so a change to either retrains this component."""
+        what the normaliser's lexicons say, so a change to either retrains this component (a
+        comment-only lexicon edit does not)."""
         digest = hashlib.sha256()
-        sources = [Path(__file__), Path(normalizer.__file__), *sorted(LEXICON_DIR.glob("*.yml"))]
-        for path in sources:
+        for path in (Path(__file__), Path(normalizer.__file__)):
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
+        digest.update(normalizer.lexicon_fingerprint().encode())
         return digest.hexdigest()
 
     def _new_pipeline(self) -> Pipeline:

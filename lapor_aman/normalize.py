@@ -22,6 +22,8 @@ Standard library and PyYAML only: this module also runs inside the Rasa engine (
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -81,6 +83,18 @@ def load_lexicon(name: str) -> dict[str, Any]:
         raise ValueError(f"lexicon {name}.yml must be a mapping")
     _reject_booleans(data, name)
     return data
+
+
+def lexicon_fingerprint() -> str:
+    """A digest of what the lexicon files say, not how they are written: comments, quoting, order
+    of keys and layout leave it unchanged. Training caches key on it (scripts/train.sh and the
+    n-gram blend's fingerprint), so a comment-only edit of a lexicon does not retrain the model."""
+    digest = hashlib.sha256()
+    for path in sorted(LEXICON_DIR.glob("*.yml")):
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        digest.update(path.name.encode())
+        digest.update(json.dumps(content, sort_keys=True, ensure_ascii=False, default=str).encode())
+    return digest.hexdigest()
 
 
 def _reject_booleans(value: Any, name: str) -> None:
