@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from stack import ENGINE_BIN, Stack, free_port  # noqa: E402
 
 NLU_TIMING_ROUNDS = 20
+POSITION_INTAKES = 5
 
 BENCH_REDIS_URL = "redis://127.0.0.1:6379/11"
 # A whole intake, answered the way a reporter might; every turn must be answered.
@@ -86,15 +88,37 @@ async def turn(client: httpx.AsyncClient, session: str, text: str) -> tuple[floa
     return time.perf_counter() - started, len(response.json()["messages"])
 
 
-async def intake(client: httpx.AsyncClient) -> tuple[list[float], int]:
-    session = uuid.uuid4().hex
+async def rasa_turn(client: httpx.AsyncClient, session: str, text: str) -> tuple[float, int]:
+    """The same turn sent straight to Rasa's REST channel, without the gateway."""
+    started = time.perf_counter()
+    response = await client.post(
+        "/webhooks/rest/webhook", json={"sender": session, "message": text}
+    )
+    response.raise_for_status()
+    return time.perf_counter() - started, len(response.json())
+
+
+async def intake(
+    client: httpx.AsyncClient, send: Callable[..., Awaitable[tuple[float, int]]] = turn
+) -> tuple[list[float], int]:
+    session = f"web:{uuid.uuid4().hex}" if send is rasa_turn else uuid.uuid4().hex
     latencies: list[float] = []
     empty = 0
     for text in INTAKE:
-        latency, count = await turn(client, session, text)
+        latency, count = await send(client, session, text)
         latencies.append(latency)
         empty += count == 0
     return latencies, empty
+
+
+async def by_position(base_url: str, intakes: int, direct: bool = False) -> list[float]:
+    """Median latency (ms) of each turn of the intake, over intakes run one at a time."""
+    send = rasa_turn if direct else turn
+    runs = []
+    async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
+        for _ in range(intakes):
+            runs.append((await intake(client, send))[0])
+    return [1000 * statistics.median(run[i] for run in runs) for i in range(len(INTAKE))]
 
 
 async def load(base_url: str, conversations: int, concurrency: int) -> dict[str, float]:
@@ -169,6 +193,10 @@ def main() -> None:
         warm = asyncio.run(load(base, 1, 1))
         single = asyncio.run(load(base, 3, 1))
         loaded = asyncio.run(load(base, args.conversations, args.concurrency))
+        through_gateway = asyncio.run(by_position(base, POSITION_INTAKES))
+        rasa_alone = asyncio.run(
+            by_position(f"http://127.0.0.1:{stack.rasa_port}", POSITION_INTAKES, direct=True)
+        )
         memory = {name: rss_mb(process.pid) for name, process in stack.processes.items()}
     finally:
         stack.stop()
@@ -177,7 +205,7 @@ def main() -> None:
             client.delete(key)
 
     nlu = nlu_timing(ROOT / args.model)
-    report = render(args, startup, warm, single, loaded, memory, nlu)
+    report = render(args, startup, warm, single, loaded, memory, nlu, (through_gateway, rasa_alone))
     args.out.write_text(report, encoding="utf-8")
     print(report)
 
@@ -190,6 +218,7 @@ def render(
     loaded: dict[str, float],
     memory: dict[str, float],
     nlu: dict[str, float],
+    positions: tuple[list[float], list[float]],
 ) -> str:
     cpu = next(
         (
@@ -209,6 +238,11 @@ def render(
         )
     )
     memory_rows = "\n".join(f"| {name} | {mb:.0f} |" for name, mb in memory.items())
+    gateway, rasa = positions
+    position_rows = "\n".join(
+        f"| {i + 1} | {text} | {g:.0f} | {r:.0f} |"
+        for i, (text, g, r) in enumerate(zip(INTAKE, gateway, rasa, strict=True))
+    )
     return f"""# Benchmarks
 
 Measured by `make bench` (`scripts/bench.py`) on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, on this
@@ -234,6 +268,15 @@ fallback; the intake's {len(INTAKE)} messages parsed {NLU_TIMING_ROUNDS} times i
 p50 **{nlu["p50_ms"]:.1f} ms**, p95 {nlu["p95_ms"]:.1f} ms, mean {nlu["mean_ms"]:.1f} ms over {nlu["parses"]:.0f} parses.
 The rest is the dialogue policies, the tracker and lock stores in Redis, the action server and the
 gateway.
+
+Turn by turn ({POSITION_INTAKES} intakes one at a time, median ms), through the gateway and sent straight to
+Rasa's REST channel (same turns, no gateway). The difference is the gateway (dedup, rate limit,
+inbox row, reply relay); the growth down the column is Rasa's: each turn reads and writes the whole
+conversation's tracker in Redis and the policies featurise its history, so later turns cost more.
+
+| turn | message | gateway -> Rasa ms | Rasa alone ms |
+|---|---|---|---|
+{position_rows}
 
 ## Memory (RSS after the load)
 
