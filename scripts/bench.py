@@ -89,10 +89,11 @@ async def turn(client: httpx.AsyncClient, session: str, text: str) -> tuple[floa
 
 
 async def rasa_turn(client: httpx.AsyncClient, session: str, text: str) -> tuple[float, int]:
-    """The same turn sent straight to Rasa's REST channel, without the gateway."""
+    """The same turn sent straight to Rasa's REST channel, without the gateway (the sender id is
+    the gateway's, so the action server sees the web chat)."""
     started = time.perf_counter()
     response = await client.post(
-        "/webhooks/rest/webhook", json={"sender": session, "message": text}
+        "/webhooks/rest/webhook", json={"sender": f"web:{session}", "message": text}
     )
     response.raise_for_status()
     return time.perf_counter() - started, len(response.json())
@@ -101,7 +102,7 @@ async def rasa_turn(client: httpx.AsyncClient, session: str, text: str) -> tuple
 async def intake(
     client: httpx.AsyncClient, send: Callable[..., Awaitable[tuple[float, int]]] = turn
 ) -> tuple[list[float], int]:
-    session = f"web:{uuid.uuid4().hex}" if send is rasa_turn else uuid.uuid4().hex
+    session = uuid.uuid4().hex
     latencies: list[float] = []
     empty = 0
     for text in INTAKE:
