@@ -33,7 +33,7 @@ def test_examples_keep_their_raw_line_text_and_entities(tmp_path: Path) -> None:
     assert (entity, surface, value) == ("place", "Kendari", None)
 
 
-def test_the_repository_files_read_the_same_as_rasa_counts_them() -> None:
+def test_every_example_line_of_the_heldout_files_is_read_without_annotations() -> None:
     root = Path(__file__).resolve().parents[2]
     heldout = read_examples([root / "tests" / "nlu" / "heldout"])
     lines = sum(
