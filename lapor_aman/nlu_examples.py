@@ -59,8 +59,9 @@ def examples_in(block: str) -> Iterator[str]:
     """The raw example lines of one ``examples: |`` block."""
     for line in block.splitlines():
         line = line.strip()
-        if line.startswith("- ") and line[2:].strip():
-            yield line[2:].strip()
+        raw = line[2:].strip() if line.startswith("- ") else ""
+        if raw:
+            yield raw
 
 
 def read_file(path: Path) -> list[Example]:

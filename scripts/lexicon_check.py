@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: scripts/ is on the path, the repository is not
     sys.path.insert(0, str(ROOT))
 
-from lapor_aman.nlu_examples import read_examples  # noqa: E402
+from lapor_aman.nlu_examples import Example, read_examples  # noqa: E402
 
 MESSAGE_DIRS = (ROOT / "data" / "nlu", ROOT / "tests" / "nlu" / "heldout")
 EMERGENCY = "emergency"
@@ -42,15 +42,8 @@ _DETECT = (
 
 
 @dataclass(frozen=True)
-class Message:
-    source: str
-    intent: str
-    text: str
-
-
-@dataclass(frozen=True)
 class Flip:
-    message: Message
+    message: Example
     before: bool
     after: bool
 
@@ -60,9 +53,9 @@ class Flip:
         return self.after != (self.message.intent == EMERGENCY)
 
 
-def messages(directories: Sequence[Path] = MESSAGE_DIRS) -> list[Message]:
-    """Every example of every intent, entity annotations removed."""
-    return [Message(e.source, e.intent, e.text) for e in read_examples(directories)]
+def messages(directories: Sequence[Path] = MESSAGE_DIRS) -> list[Example]:
+    """Every example of every intent (``text``: entity annotations removed)."""
+    return read_examples(directories)
 
 
 def detect_all(texts: Sequence[str], package_root: Path) -> list[bool]:
@@ -95,11 +88,11 @@ def export_package(revision: str, into: Path) -> Path:
     return into
 
 
-def flips(found: Sequence[Message], before: Sequence[bool], after: Sequence[bool]) -> list[Flip]:
+def flips(found: Sequence[Example], before: Sequence[bool], after: Sequence[bool]) -> list[Flip]:
     return [Flip(m, b, a) for m, b, a in zip(found, before, after, strict=True) if b != a]
 
 
-def summary(found: Sequence[Message], verdicts: Sequence[bool]) -> dict[str, int]:
+def summary(found: Sequence[Example], verdicts: Sequence[bool]) -> dict[str, int]:
     emergencies = [v for m, v in zip(found, verdicts, strict=True) if m.intent == EMERGENCY]
     others = [v for m, v in zip(found, verdicts, strict=True) if m.intent != EMERGENCY]
     return {

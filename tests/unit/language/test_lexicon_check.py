@@ -8,9 +8,14 @@ from types import ModuleType
 
 import pytest
 
+from lapor_aman.nlu_examples import Example
 from tests.unit.scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[3]
+
+
+def _example(intent: str, text: str) -> Example:
+    return Example("a.yml", intent, text, text, ())
 
 
 @pytest.fixture(scope="module")
@@ -44,9 +49,9 @@ def test_a_removed_phrase_shows_as_a_lost_emergency(check: ModuleType, tmp_path:
     lexicon.write_text(lexicon.read_text(encoding="utf-8").replace(rule, ""), encoding="utf-8")
 
     found = [
-        check.Message("a.yml", "emergency", "tlg bgt skrg"),
-        check.Message("a.yml", "greet", "halo kak"),
-        check.Message("a.yml", "emergency", "dia bawa pisau, mau bunuh aku sekarang"),
+        _example("emergency", "tlg bgt skrg"),
+        _example("greet", "halo kak"),
+        _example("emergency", "dia bawa pisau, mau bunuh aku sekarang"),
     ]
     texts = [m.text for m in found]
     before = check.detect_all(texts, ROOT)
@@ -65,7 +70,7 @@ def test_a_removed_phrase_shows_as_a_lost_emergency(check: ModuleType, tmp_path:
 
 
 def test_a_fixed_false_alarm_is_better_and_a_new_one_worse(check: ModuleType) -> None:
-    question = check.Message("a.yml", "ask_safe_house", "ada tempat sembunyi?")
+    question = _example("ask_safe_house", "ada tempat sembunyi?")
     assert not check.Flip(question, before=True, after=False).is_loss
     assert check.Flip(question, before=False, after=True).is_loss
 
