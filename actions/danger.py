@@ -6,11 +6,14 @@ deciding on it, and the deterministic safety net did not fire either, the reply 
 "in danger now? call 112 or press this button" (``utter_danger_check``, button ``/emergency``). It
 is a statement, not a question, so a "ya" that follows still answers the question the form asked.
 
-The threshold: 0.05 was chosen on the held-out set before the 7th and 8th sealed batches were
-scored; it offered the check for 3 of the 12 and 3 of the 11 emergencies those batches' first
-scoring missed. At 0.01 it would have offered it for 8 and 5, and it adds the line to 1.8% of the
-non-emergency held-out messages (0.6% and 2.4% on the two batches), mostly reports of violence,
-where a reminder of 112 does no harm. So 0.01 (docs/nlu-evaluation.md).
+The threshold reads the classifier's confidence, so it moves when the classifier does. It was 0.01
+for the DIET + n-gram blend (chosen on the held-out set before the 7th and 8th sealed batches were
+scored). Since the eighth experiment (docs/nlu-evaluation.md) the intent comes from a logistic
+regression with a sentence embedding, whose probabilities spread wider: at 0.01 it would add the
+line to 28% of non-emergency messages. 0.1 was chosen by 5-fold cross-validation on the training
+data, as the threshold that keeps the old burden (the check on 5.3% of non-emergency messages,
+against 5.6% before): there it offers the check for 25 of the 29 emergencies the new classifier
+misses, where the old one missed 42 and offered it for 23.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-DANGER_CHECK_MIN_CONFIDENCE = 0.01
+DANGER_CHECK_MIN_CONFIDENCE = 0.1
 DANGER_CHECK_RESPONSE = "utter_danger_check"
 EMERGENCY_INTENT = "emergency"
 

@@ -217,7 +217,8 @@ def test_the_config_is_checked() -> None:
 import json
 from bot.intent_blend import LexicalIntentBlend
 bad = [{"diet_weight": 1.5}, {"diet_weight": True}, {"C": 0}, {"char_ngrams": [5, 1]},
-       {"word_ngrams": [1]}, {"ranking_length": 0}]
+       {"word_ngrams": [1]}, {"ranking_length": 0}, {"sentence_embedding_weight": -1},
+       {"sentence_embedding_weight": "1"}]
 errors = []
 for override in bad:
     try:
@@ -231,6 +232,49 @@ print(json.dumps(errors))
     errors = _in_engine(script)
     assert all(errors), errors
     assert "diet_weight" in errors[0] and "C" in errors[2] and "ranking_length" in errors[5]
+    assert all("sentence_embedding_weight" in error for error in errors[6:])
+
+
+def test_the_sentence_embedding_places_meanings_not_spellings_together(tmp_path: Path) -> None:
+    # The pretrained encoder is what the n-grams cannot be: the same question in Indonesian chat
+    # spelling and in English share almost no character n-grams but lie close together.
+    script = r"""
+import json, sys
+from pathlib import Path
+import joblib, numpy as np
+from bot.intent_blend import LexicalIntentBlend, SentenceEmbedding
+texts = ["kantornya di mana", "where is your office", "berapa biayanya",
+         "suami saya memukul saya", "my husband hit me", "terima kasih kak"]
+rows = SentenceEmbedding(weight=1.0).fit(texts).transform(texts).toarray()
+doubled = SentenceEmbedding(weight=2.0).transform(texts[:1]).toarray()
+empty = SentenceEmbedding().transform([])
+pipeline = LexicalIntentBlend({}, None, None)._new_pipeline()
+without = LexicalIntentBlend({"sentence_embedding_weight": 0}, None, None)._new_pipeline()
+train = ["kantornya di mana", "alamat kantor", "ini gratis?", "bayar gak", "halo", "hai kak"]
+pipeline.fit(train, ["office", "office", "cost", "cost", "greet", "greet"])
+joblib.dump(pipeline, Path(sys.argv[1]) / "model.joblib")
+print(json.dumps({
+    "shape": list(rows.shape), "norms": np.linalg.norm(rows, axis=1).tolist(),
+    "similarity": (rows @ rows.T).tolist(),
+    "doubled": float(np.linalg.norm(doubled)), "empty": list(empty.shape),
+    "parts": [len(pipeline.steps[0][1].transformer_list), len(without.steps[0][1].transformer_list)],
+    "persisted_bytes": (Path(sys.argv[1]) / "model.joblib").stat().st_size,
+    "english_office": str(pipeline.predict(["where is the office located"])[0]),
+}))
+"""
+    result = _in_engine(script, str(tmp_path))
+    assert result["shape"] == [6, 512]
+    assert all(math.isclose(norm, 1.0, rel_tol=1e-4) for norm in result["norms"])
+    assert math.isclose(result["doubled"], 2.0, rel_tol=1e-4)
+    assert result["empty"] == [0, 512]
+    similarity = result["similarity"]
+    # office (id) ~ office (en) beyond office ~ cost; violence (id) ~ violence (en) beyond ~ thanks
+    assert similarity[0][1] > 0.5 > similarity[0][2]
+    assert similarity[3][4] > 0.5 > similarity[3][5]
+    assert result["parts"] == [3, 2]
+    # The encoder (about 70 MB of weights) is loaded from the package, not pickled into the model.
+    assert result["persisted_bytes"] < 2_000_000
+    assert result["english_office"] == "office"
 
 
 def test_the_training_cache_fingerprint_follows_what_the_lexicons_say(tmp_path: Path) -> None:
