@@ -264,7 +264,7 @@ the action server and bridge start in a few seconds, Rasa's model load dominates
 |---|---|---|---|---|---|---|---|
 {rows}
 
-Of a turn's time, the NLU pipeline alone (tokenizers, DIET, the n-gram blend, the SafetyNet and the
+Of a turn's time, the NLU pipeline alone (tokenizers, DIET, the intent blend with its sentence encoder, the SafetyNet and the
 fallback; the intake's {len(INTAKE)} messages parsed {NLU_TIMING_ROUNDS} times in one process, nothing else running):
 p50 **{nlu["p50_ms"]:.1f} ms**, p95 {nlu["p95_ms"]:.1f} ms, mean {nlu["mean_ms"]:.1f} ms over {nlu["parses"]:.0f} parses.
 The rest is the dialogue policies, the tracker and lock stores in Redis, the action server and the

@@ -1,4 +1,4 @@
-"""Time the NLU pipeline alone (tokenizers, DIET, the n-gram blend, the SafetyNet, fallback).
+"""Time the NLU pipeline alone (tokenizers, DIET, the intent blend and its sentence encoder, the SafetyNet, fallback).
 
 Runs inside the engine environment (Python 3.10, Rasa 3.6); scripts/bench.py calls it after the
 stack is stopped, so nothing else competes for the CPU. Prints one JSON object: median, 95th
