@@ -148,6 +148,8 @@ class LexicalIntentBlend(GraphComponent, IntentClassifier):
             # Nothing persisted (no intent examples at training time): DIET's ranking passes through.
             logger.warning("LexicalIntentBlend: no trained model found; DIET's ranking is kept.")
             pipeline = None
+        if pipeline is not None:
+            _warm_up_encoder(pipeline)
         return cls(config, model_storage, resource, pipeline)
 
     @classmethod
@@ -288,10 +290,10 @@ class LexicalIntentBlend(GraphComponent, IntentClassifier):
     @staticmethod
     def validate_config(config: dict[str, Any]) -> None:
         weight = config.get(DIET_WEIGHT_KEY)
-        if not isinstance(weight, (int, float)) or isinstance(weight, bool) or not 0 <= weight <= 1:
+        if not _is_number(weight) or not 0 <= weight <= 1:
             raise ValueError(f"LexicalIntentBlend: '{DIET_WEIGHT_KEY}' must be a number in [0, 1]")
         c_value = config.get(C_KEY)
-        if not isinstance(c_value, (int, float)) or isinstance(c_value, bool) or c_value <= 0:
+        if not _is_number(c_value) or c_value <= 0:
             raise ValueError(f"LexicalIntentBlend: '{C_KEY}' must be a positive number")
         for key in (CHAR_NGRAMS_KEY, WORD_NGRAMS_KEY):
             low_high = config.get(key)
@@ -305,17 +307,27 @@ class LexicalIntentBlend(GraphComponent, IntentClassifier):
                     f"LexicalIntentBlend: '{key}' must be [min, max] with 1 <= min <= max"
                 )
         embedding_weight = config.get(EMBEDDING_WEIGHT_KEY)
-        if (
-            not isinstance(embedding_weight, (int, float))
-            or isinstance(embedding_weight, bool)
-            or embedding_weight < 0
-        ):
+        if not _is_number(embedding_weight) or embedding_weight < 0:
             raise ValueError(f"LexicalIntentBlend: '{EMBEDDING_WEIGHT_KEY}' must be a number >= 0")
         length = config.get(RANKING_LENGTH_KEY)
         if not isinstance(length, int) or isinstance(length, bool) or length < 1:
             raise ValueError(
                 f"LexicalIntentBlend: '{RANKING_LENGTH_KEY}' must be a positive integer"
             )
+
+
+def _is_number(value: Any) -> bool:
+    """An int or float from the config, not a bool (YAML's ``true`` is an int to Python)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _warm_up_encoder(pipeline: Pipeline) -> None:
+    """Initialise the sentence encoder while the model loads: its first call takes about a second,
+    which would otherwise fall on the first person to write after each start."""
+    features = pipeline.steps[0][1]
+    for _, part in features.transformer_list:
+        if isinstance(part, SentenceEmbedding):
+            part.transform(["halo"])
 
 
 @cache

@@ -277,6 +277,25 @@ print(json.dumps({
     assert result["english_office"] == "office"
 
 
+def test_loading_a_model_initialises_the_encoder_before_the_first_message() -> None:
+    # The encoder's first call takes about a second; it belongs to start-up, not to the first
+    # person who writes. A model without the embedding leaves the encoder alone.
+    script = r"""
+import json
+from bot import intent_blend
+from bot.intent_blend import LexicalIntentBlend
+train, labels = ["alamat kantor", "ini gratis?", "halo"], ["office", "cost", "greet"]
+loaded = {}
+for name, config in (("with", {}), ("without", {"sentence_embedding_weight": 0})):
+    pipeline = LexicalIntentBlend(config, None, None)._new_pipeline().fit(train, labels)
+    intent_blend._encoder.cache_clear()
+    intent_blend._warm_up_encoder(pipeline)
+    loaded[name] = intent_blend._encoder.cache_info().currsize
+print(json.dumps(loaded))
+"""
+    assert _in_engine(script) == {"with": 1, "without": 0}
+
+
 def test_the_training_cache_fingerprint_follows_what_the_lexicons_say(tmp_path: Path) -> None:
     # Rasa keys its training cache by config alone; without the add-on a lexicon change would
     # restore the old n-gram model from the cache. A comment-only edit must not retrain it.
