@@ -49,6 +49,10 @@ unit: install ## Unit and integration tests (real Redis and PostgreSQL), no Rasa
 e2e: train ## End-to-end tests: real Rasa, action server, bridge, fake Telegram/WhatsApp servers
 	$(APP_PY) -m pytest -q -m e2e
 
+.PHONY: never-silent
+never-silent: train ## Every held-out message as a first message (make test sends about half)
+	LAPOR_NEVER_SILENT_SAMPLE=0 $(APP_PY) -m pytest -q tests/e2e/test_never_silent.py
+
 .PHONY: test
 test: install lint types validate train ## Everything CI runs: lint, types, data validation, all tests
 	$(APP_PY) -m pytest -q
