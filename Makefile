@@ -50,7 +50,7 @@ e2e: train ## End-to-end tests: real Rasa, action server, bridge, fake Telegram/
 	$(APP_PY) -m pytest -q -m e2e
 
 .PHONY: never-silent
-never-silent: train ## Every held-out message as a first message (make test sends about half)
+never-silent: train ## Every held-out message as a first message (make test sends at most 3,000)
 	LAPOR_NEVER_SILENT_SAMPLE=0 $(APP_PY) -m pytest -q tests/e2e/test_never_silent.py
 
 .PHONY: test

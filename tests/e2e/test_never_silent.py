@@ -1,8 +1,8 @@
 """Never silent: every message of the held-out NLU set, sent as the first message of a new
 conversation and again in the middle of the intake form, gets at least one non-empty reply.
 
-`make test` (CI) sends every second held-out message as a first message; `make never-silent`
-sends all of them (LAPOR_NEVER_SILENT_SAMPLE=0). On the two cores of these machines a first
+`make test` (CI) sends at most 3,000 held-out messages as first messages, every n-th one (now
+every second); `make never-silent` sends all of them (LAPOR_NEVER_SILENT_SAMPLE=0). On the two cores of these machines a first
 message costs about 0.18 s of the one Rasa process (docs/benchmarks.md), so the whole set,
 about 6,000 messages, takes about 17 minutes: more than half of CI's 30-minute budget on its own.
 
